@@ -1,0 +1,56 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from backend.geo.models import Precinct, Prefecture
+
+from .rut import InvalidRut, normalize_rut
+
+
+class Role(models.TextChoices):
+    NEIGHBOR = "neighbor", _("Neighbor")
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    COMMANDER = "commander", _("Commander")
+    AGENCY_OPERATOR = "agency_operator", _("Agency operator")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Agency(models.TextChoices):
+    CARABINEROS = "carabineros", _("Carabineros")
+    BOMBEROS = "bomberos", _("Bomberos")
+    AMBULANCE = "ambulance", _("Ambulance (SAMU)")
+    MUNICIPALITY = "municipality", _("Municipality")
+
+
+def validate_rut(value: str) -> None:
+    try:
+        normalize_rut(value)
+    except InvalidRut as error:
+        raise ValidationError(str(error), code="invalid_rut") from error
+
+
+class User(AbstractUser):
+    """A person using the platform; the role and the scope fields decide what they may see."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.NEIGHBOR, db_index=True)
+    agency = models.CharField(max_length=20, choices=Agency.choices, blank=True)
+    rut = models.CharField(max_length=12, unique=True, null=True, blank=True, validators=[validate_rut])
+    phone = models.CharField(max_length=20, blank=True)
+    precincts = models.ManyToManyField(Precinct, blank=True, related_name="staff")
+    prefecture = models.ForeignKey(Prefecture, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="agency_operator") | ~models.Q(agency=""),
+                name="agency_operator_has_agency",
+            ),
+        ]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.rut:
+            self.rut = normalize_rut(self.rut)
+        else:
+            self.rut = None
+        super().save(*args, **kwargs)

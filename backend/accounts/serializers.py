@@ -1,0 +1,56 @@
+from rest_framework import serializers
+
+from backend.common.coordinates import LatitudeField, LongitudeField
+
+from .models import User
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.RegexField(r"^[\w.@+-]{3,150}$")
+    password = serializers.CharField(write_only=True, max_length=128)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+    rut = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=16, default=None)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20, default="")
+
+
+class LoginSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, write_only=True)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    user = serializers.SerializerMethodField()
+
+    def get_user(self, data) -> dict:
+        return UserSerializer(data["user"]).data
+
+
+class AddressSerializer(serializers.Serializer):
+    lat = LatitudeField()
+    lon = LongitudeField()
+
+
+class UserSerializer(serializers.ModelSerializer):
+    precincts = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    prefecture = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    home = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "first_name", "last_name", "rut", "phone", "role", "agency"]
+        fields += ["precincts", "prefecture", "home"]
+        read_only_fields = fields
+
+    def get_home(self, user) -> dict | None:
+        address = getattr(user, "registered_address", None)
+        if address is None:
+            return None
+        return {
+            "lat": address.location.y,
+            "lon": address.location.x,
+            "precinct": address.precinct.code,
+            "is_boundary_case": address.is_boundary_case,
+        }

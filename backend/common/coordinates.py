@@ -1,0 +1,45 @@
+"""Parsing and validating WGS84 coordinates from user input."""
+
+import math
+
+from django.contrib.gis.geos import Point
+from rest_framework import serializers
+
+ERROR_NOT_FINITE = "Must be a finite number."
+ERROR_LATITUDE_RANGE = "Latitude must be between -90 and 90."
+ERROR_LONGITUDE_RANGE = "Longitude must be between -180 and 180."
+
+
+class FiniteFloatField(serializers.FloatField):
+    """A float that refuses NaN and infinity, which DRF's FloatField lets through."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not math.isfinite(value):
+            raise serializers.ValidationError(ERROR_NOT_FINITE)
+        return value
+
+
+class LatitudeField(FiniteFloatField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", -90.0)
+        kwargs.setdefault("max_value", 90.0)
+        super().__init__(**kwargs)
+        self.error_messages["min_value"] = self.error_messages["max_value"] = ERROR_LATITUDE_RANGE
+
+
+class LongitudeField(FiniteFloatField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", -180.0)
+        kwargs.setdefault("max_value", 180.0)
+        super().__init__(**kwargs)
+        self.error_messages["min_value"] = self.error_messages["max_value"] = ERROR_LONGITUDE_RANGE
+
+
+class LocationSerializer(serializers.Serializer):
+    lat = LatitudeField()
+    lon = LongitudeField()
+
+
+def point(lat: float, lon: float) -> Point:
+    return Point(lon, lat, srid=4326)

@@ -1,0 +1,83 @@
+"""Reads for geography: routing a point to the precinct that answers for it."""
+
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.db import connection
+
+from backend.common.errors import Unprocessable
+
+from .models import Precinct
+
+ERROR_OUTSIDE_JURISDICTION = "The location is outside every precinct's jurisdiction."
+METERS_PER_DEGREE_LATITUDE = 111_320.0
+
+# The fast path is a plain index lookup; the gap query runs only when no polygon covers the point.
+_COVERING_SQL = "SELECT id FROM geo_precinct WHERE ST_Intersects(boundary, ST_SetSRID(ST_MakePoint(%s, %s), 4326))"
+_NEAREST_SQL = """
+    SELECT id, ST_Distance(boundary::geography, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography) AS meters
+    FROM geo_precinct
+    WHERE boundary && ST_Expand(ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), %(dx)s, %(dy)s)
+    ORDER BY meters, code
+    LIMIT 1
+"""
+# In an overlap, the precinct the point lies deepest inside wins; ties go to the lower code.
+_DEEPEST_SQL = """
+    SELECT id FROM geo_precinct
+    WHERE id = ANY(%(ids)s)
+    ORDER BY ST_Distance(ST_Boundary(boundary)::geography,
+                         ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography) DESC, code
+    LIMIT 1
+"""
+
+
+class OutsideJurisdiction(Unprocessable):
+    code = "outside_jurisdiction"
+
+
+@dataclass(frozen=True)
+class PrecinctMatch:
+    """Where a point was routed, and whether dispatch should confirm it (overlap or gap)."""
+
+    precinct_id: int
+    is_overlap: bool = False
+    is_gap: bool = False
+    gap_distance_meters: float | None = None
+
+    @property
+    def is_boundary_case(self) -> bool:
+        return self.is_overlap or self.is_gap
+
+
+def precinct_for_point(*, lat: float, lon: float, tolerance_meters: float | None = None) -> PrecinctMatch:
+    """Route a WGS84 point to one precinct: inside, overlap (deterministic), gap (nearest within tolerance)."""
+    tolerance = settings.GEO_GAP_TOLERANCE_METERS if tolerance_meters is None else tolerance_meters
+    with connection.cursor() as cursor:
+        cursor.execute(_COVERING_SQL, [lon, lat])
+        covering = [row[0] for row in cursor.fetchall()]
+        if len(covering) == 1:
+            return PrecinctMatch(precinct_id=covering[0])
+        if covering:
+            cursor.execute(_DEEPEST_SQL, {"ids": covering, "lon": lon, "lat": lat})
+            return PrecinctMatch(precinct_id=cursor.fetchone()[0], is_overlap=True)
+        dy = tolerance / METERS_PER_DEGREE_LATITUDE
+        dx = dy / max(math.cos(math.radians(lat)), 0.01)
+        cursor.execute(_NEAREST_SQL, {"lon": lon, "lat": lat, "dx": dx, "dy": dy})
+        nearest = cursor.fetchone()
+    if nearest is None or nearest[1] > tolerance:
+        raise OutsideJurisdiction(ERROR_OUTSIDE_JURISDICTION)
+    return PrecinctMatch(precinct_id=nearest[0], is_gap=True, gap_distance_meters=round(nearest[1], 1))
+
+
+def precinct_for_location(location: Point) -> PrecinctMatch:
+    return precinct_for_point(lat=location.y, lon=location.x)
+
+
+def precinct_list():
+    return Precinct.objects.select_related("prefecture").order_by("code")
+
+
+def precinct_get(*, code: str) -> Precinct:
+    return precinct_list().get(code=code)

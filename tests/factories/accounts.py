@@ -1,0 +1,27 @@
+import factory
+
+from backend.accounts.models import Role, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.cl")
+    first_name = "Ana"
+    last_name = "Pérez"
+    role = Role.NEIGHBOR
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def precincts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.precincts.set(extracted)
+        if create:
+            self.save()
+
+
+def staff_user(role: str, precincts=(), **kwargs) -> User:
+    return UserFactory(role=role, precincts=list(precincts), **kwargs)
