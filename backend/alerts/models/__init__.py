@@ -1,0 +1,24 @@
+from .alerts import Alert, AlertInformation, AlertPhoto, AlertStatus, AlertStep, Category, ReporterRecord
+from .community import Zone, ZoneKind
+from .events import Event, EventType
+from .messages import MassMessage, MessageStatus
+from .push import Device, DeviceKind, PushPreference
+
+__all__ = [
+    "Alert",
+    "AlertInformation",
+    "AlertPhoto",
+    "AlertStatus",
+    "AlertStep",
+    "Category",
+    "Device",
+    "DeviceKind",
+    "Event",
+    "EventType",
+    "MassMessage",
+    "MessageStatus",
+    "PushPreference",
+    "ReporterRecord",
+    "Zone",
+    "ZoneKind",
+]
