@@ -7,6 +7,8 @@ api_patterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("geo/", include("backend.geo.urls")),
     path("accounts/", include("backend.accounts.urls")),
+    path("", include("backend.alerts.urls")),
+    path("analytics/", include("backend.analytics.urls")),
 ]
 
 urlpatterns = [
