@@ -2,11 +2,28 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+pytest_plugins = ["tests.plugins.realtime"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Throttle counters live in the (real, Redis) cache; each test starts with none.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _seeded_catalogues(request):
+    """Transactional tests flush every table, seed migrations included; put the catalogues back."""
+    if request.node.get_closest_marker("django_db") is None and not {"db", "transactional_db"} & set(
+        request.fixturenames
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from backend.alerts.catalogue import categories_seed
+    from backend.alerts.models import Category
+
+    if not Category.objects.exists():
+        categories_seed(Category)
 
 
 @pytest.fixture

@@ -1,2 +1,4 @@
+from .apis import alerts, community, devices, messages
+
 app_name = "alerts"
-urlpatterns: list = []
+urlpatterns = [*alerts.urlpatterns, *community.urlpatterns, *messages.urlpatterns, *devices.urlpatterns]

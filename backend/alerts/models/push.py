@@ -22,6 +22,9 @@ class Device(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "token"], name="device_kind_token")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} device of user {self.user_id}"
+
 
 class PushPreference(models.Model):
     """A member's choice to receive (or not) pushes for one category; absent means yes."""
@@ -32,3 +35,6 @@ class PushPreference(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "category"], name="push_preference_user_category")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.category_id} {'on' if self.is_enabled else 'off'}"

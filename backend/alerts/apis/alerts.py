@@ -1,0 +1,280 @@
+"""The alert button and dispatch actions."""
+
+from django.http import FileResponse
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import Throttled
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
+from rest_framework_gis.pagination import GeoJsonPagination
+
+from backend.accounts.permissions import IsDispatch, IsNeighbor
+from backend.common.errors import DomainError
+
+from .. import presenters
+from ..models import Category
+from ..selectors import (
+    DispatchFilters,
+    alert_response_times,
+    dispatch_alert_get,
+    dispatch_alerts,
+    photo_for_viewer,
+    possible_duplicates,
+    reporter_alert_get,
+    reporter_alerts,
+)
+from ..serializers import (
+    ERROR_IDEMPOTENCY_KEY,
+    AlertCreateSerializer,
+    CategorySerializer,
+    DispatchFilterSerializer,
+    InformationSerializer,
+    MergeSerializer,
+    StepSerializer,
+    idempotency_key_valid,
+)
+from ..services import AlertInput, alert_create, alert_merge, alert_transition, information_add, photo_approve
+from ..services.alerts import alert_replay
+from ..services.community import information_hide
+from ..services.photos import photos_sanitize
+
+# Abuse control: per reporter, applied after an idempotent retry is recognised (retries are free).
+ALERT_RATE_BURST = "5/minute"
+ALERT_RATE_DAILY = "30/day"
+
+
+class AlertBurstThrottle(UserRateThrottle):
+    scope = "alert_burst"
+    rate = ALERT_RATE_BURST
+
+
+class AlertDailyThrottle(UserRateThrottle):
+    scope = "alert_daily"
+    rate = ALERT_RATE_DAILY
+
+
+class GeoJsonPage(GeoJsonPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def respond(self, alerts, *, redacted: bool) -> Response:
+        features = [presenters.alert_geojson(alert, redacted=redacted) for alert in alerts]
+        return self.get_paginated_response({"type": "FeatureCollection", "features": features})
+
+
+def _data_with_photos(request):
+    """The request body with every uploaded ``photos`` file kept (QueryDict.dict() would keep only one)."""
+    if not hasattr(request.data, "getlist"):
+        return request.data
+    data = request.data.copy()
+    data.setlist("photos", request.FILES.getlist("photos"))
+    return data
+
+
+def _flags(alert) -> dict:
+    return {"is_overlap": alert.is_overlap, "is_gap": alert.is_gap, "is_boundary_case": alert.is_boundary_case}
+
+
+class CategoryListApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=CategorySerializer(many=True))
+    def get(self, request):
+        return Response(CategorySerializer(Category.objects.filter(is_active=True), many=True).data)
+
+
+class AlertListCreateApi(APIView):
+    """POST: a neighbor presses the button (send an Idempotency-Key header so retries are safe).
+    GET: dispatch's alerts as a paginated GeoJSON FeatureCollection, most urgent and oldest first."""
+
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_permissions(self):
+        return [IsDispatch()] if self.request.method == "GET" else [IsNeighbor()]
+
+    @extend_schema(parameters=[DispatchFilterSerializer], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        query = DispatchFilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        filters = DispatchFilters(
+            statuses=tuple(params.get("status", ())),
+            categories=tuple(code for code in params.get("category", "").split(",") if code),
+            agency=params.get("agency"),
+            since=params.get("since"),
+            until=params.get("until"),
+            bbox=params.get("bbox"),
+        )
+        paginator = GeoJsonPage()
+        page = paginator.paginate_queryset(dispatch_alerts(user=request.user, filters=filters), request, view=self)
+        return paginator.respond(page, redacted=False)
+
+    @extend_schema(
+        request={"multipart/form-data": AlertCreateSerializer, "application/json": AlertCreateSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
+        responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT},
+    )
+    def post(self, request):
+        key = request.headers.get("Idempotency-Key", "")
+        if key and not idempotency_key_valid(key):
+            raise DomainError(ERROR_IDEMPOTENCY_KEY, field="Idempotency-Key")
+        data = _data_with_photos(request)
+        serializer = AlertCreateSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        fields = serializer.validated_data
+        alert_input = AlertInput(
+            category=fields["category"],
+            lat=fields["lat"],
+            lon=fields["lon"],
+            accuracy_meters=fields["accuracy_meters"],
+            description=fields["description"],
+            photos=photos_sanitize(fields["photos"]),
+        )
+        alert, created = alert_replay(reporter=request.user, idempotency_key=key, data=alert_input), False
+        if alert is None:
+            self._throttle(request)
+            alert, created = alert_create(reporter=request.user, data=alert_input, idempotency_key=key)
+        view = presenters.alert_full(reporter_alert_get(reporter=request.user, alert_id=alert.id))
+        body = {**view, "flags": _flags(alert)}
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def _throttle(self, request) -> None:
+        for throttle in (AlertBurstThrottle(), AlertDailyThrottle()):
+            if not throttle.allow_request(request, self):
+                raise Throttled(wait=throttle.wait())
+
+
+class AlertMineListApi(APIView):
+    """The reporter's own alerts, in full."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        paginator = GeoJsonPage()
+        page = paginator.paginate_queryset(reporter_alerts(reporter=request.user), request, view=self)
+        return paginator.respond(page, redacted=False)
+
+
+class AlertDetailApi(APIView):
+    """One alert: dispatch in scope gets duplicates and response times too; the reporter gets their own."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, alert_id: int):
+        if IsDispatch().has_permission(request, self):
+            alert = dispatch_alert_get(user=request.user, alert_id=alert_id)
+            body = presenters.alert_full(alert)
+            body["possible_duplicates"] = [presenters.alert_full(other) for other in possible_duplicates(alert=alert)]
+            body["response_times"] = alert_response_times(alert=alert).__dict__
+            return Response(body)
+        return Response(presenters.alert_full(reporter_alert_get(reporter=request.user, alert_id=alert_id)))
+
+
+class AlertStepCreateApi(APIView):
+    permission_classes = [IsDispatch]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request=StepSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, alert_id: int):
+        data = _data_with_photos(request)
+        serializer = StepSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        fields = serializer.validated_data
+        alert_transition(
+            alert_id=alert_id,
+            actor=request.user,
+            status=fields["status"],
+            note=fields["note"],
+            photos=photos_sanitize(fields["photos"]),
+        )
+        alert = dispatch_alert_get(user=request.user, alert_id=alert_id)
+        return Response(presenters.alert_full(alert), status=status.HTTP_201_CREATED)
+
+
+class AlertMergeApi(APIView):
+    permission_classes = [IsDispatch]
+
+    @extend_schema(request=MergeSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request, alert_id: int):
+        serializer = MergeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        alert_merge(alert_id=alert_id, into_id=serializer.validated_data["into"], actor=request.user,
+                    note=serializer.validated_data["note"])  # fmt: skip
+        return Response(presenters.alert_full(dispatch_alert_get(user=request.user, alert_id=alert_id)))
+
+
+class PhotoApproveApi(APIView):
+    permission_classes = [IsDispatch]
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    def post(self, request, alert_id: int, photo_id: int):
+        photo = photo_approve(alert_id=alert_id, photo_id=photo_id, actor=request.user)
+        return Response(presenters.photo_view(photo))
+
+
+class PhotoFileApi(APIView):
+    """Photos are never public files: each request checks who may see this one."""
+
+    thumbnail = False
+
+    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY})
+    def get(self, request, alert_id: int, photo_id: int):
+        photo = photo_for_viewer(user=request.user, alert_id=alert_id, photo_id=photo_id)
+        file = photo.thumbnail if self.thumbnail else photo.image
+        response = FileResponse(file.open("rb"), content_type="image/jpeg" if self.thumbnail else photo.content_type)
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+class InformationCreateApi(APIView):
+    """A member (or the reporter) adds text or a photo to an alert."""
+
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request=InformationSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, alert_id: int):
+        data = _data_with_photos(request)
+        serializer = InformationSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        information = information_add(
+            alert_id=alert_id,
+            author=request.user,
+            text=serializer.validated_data["text"],
+            photos=photos_sanitize(serializer.validated_data["photos"]),
+        )
+        return Response({"id": information.id, "alert": alert_id}, status=status.HTTP_201_CREATED)
+
+
+class InformationHideApi(APIView):
+    permission_classes = [IsDispatch]
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    def post(self, request, alert_id: int, information_id: int):
+        information = information_hide(alert_id=alert_id, information_id=information_id, actor=request.user)
+        return Response({"id": information.id, "is_hidden": information.is_hidden})
+
+
+urlpatterns = [
+    path("categories/", CategoryListApi.as_view(), name="categories"),
+    path("alerts/", AlertListCreateApi.as_view(), name="alerts"),
+    path("alerts/mine/", AlertMineListApi.as_view(), name="alert-mine"),
+    path("alerts/<int:alert_id>/", AlertDetailApi.as_view(), name="alert-detail"),
+    path("alerts/<int:alert_id>/steps/", AlertStepCreateApi.as_view(), name="alert-step"),
+    path("alerts/<int:alert_id>/merge/", AlertMergeApi.as_view(), name="alert-merge"),
+    path("alerts/<int:alert_id>/information/", InformationCreateApi.as_view(), name="alert-information"),
+    path(
+        "alerts/<int:alert_id>/information/<int:information_id>/hide/",
+        InformationHideApi.as_view(),
+        name="alert-information-hide",
+    ),
+    path("alerts/<int:alert_id>/photos/<int:photo_id>/", PhotoFileApi.as_view(), name="photo"),
+    path(
+        "alerts/<int:alert_id>/photos/<int:photo_id>/thumbnail/",
+        PhotoFileApi.as_view(thumbnail=True),
+        name="photo-thumbnail",
+    ),
+    path("alerts/<int:alert_id>/photos/<int:photo_id>/approve/", PhotoApproveApi.as_view(), name="photo-approve"),
+]

@@ -1,0 +1,78 @@
+"""What community members see (always redacted) and the zones they follow."""
+
+from django.contrib.gis.geos import Point
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import presenters
+from ..models import Zone
+from ..selectors import community_alert_get, community_alerts
+from ..serializers import ZoneCreateSerializer
+from ..services import zone_create, zone_delete
+from .alerts import GeoJsonPage
+
+
+def zone_view(zone: Zone) -> dict:
+    return {
+        "id": zone.id,
+        "name": zone.name,
+        "kind": zone.kind,
+        "center": {"lat": zone.center.y, "lon": zone.center.x} if zone.center else None,
+        "radius_meters": zone.radius_meters,
+        "boundary": {"type": "Polygon", "coordinates": zone.boundary.coords},
+    }
+
+
+class CommunityAlertListApi(APIView):
+    """Recent alerts in my zones, redacted, as paginated GeoJSON."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        paginator = GeoJsonPage()
+        page = paginator.paginate_queryset(community_alerts(member=request.user), request, view=self)
+        return paginator.respond(page, redacted=True)
+
+
+class CommunityAlertDetailApi(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, alert_id: int):
+        return Response(presenters.alert_redacted(community_alert_get(member=request.user, alert_id=alert_id)))
+
+
+class ZoneListCreateApi(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        return Response([zone_view(zone) for zone in Zone.objects.filter(member=request.user)])
+
+    @extend_schema(request=ZoneCreateSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        serializer = ZoneCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        zone = zone_create(
+            member=request.user,
+            name=data["name"],
+            center=Point(data["lon"], data["lat"], srid=4326) if "lat" in data else None,
+            radius_meters=data.get("radius_meters"),
+            boundary=data.get("boundary"),
+        )
+        return Response(zone_view(zone), status=status.HTTP_201_CREATED)
+
+
+class ZoneDeleteApi(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, zone_id: int):
+        zone_delete(member=request.user, zone_id=zone_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+urlpatterns = [
+    path("community/alerts/", CommunityAlertListApi.as_view(), name="community-alerts"),
+    path("community/alerts/<int:alert_id>/", CommunityAlertDetailApi.as_view(), name="community-alert"),
+    path("community/zones/", ZoneListCreateApi.as_view(), name="zones"),
+    path("community/zones/<int:zone_id>/", ZoneDeleteApi.as_view(), name="zone"),
+]

@@ -1,0 +1,86 @@
+"""The only module that talks to the channel layer. Called after commit; the event log stays the source of truth.
+
+Groups:
+
+* ``dispatch.precinct.<id>``  dispatch consoles of a precinct (agency operators filter by agency)
+* ``alert.<id>``              the reporter following their own alert
+* ``community.member.<id>``   one community member, on every socket they have open
+
+Each group message is ``{"type": "event.deliver", "event": envelope, "agency": str}``.
+"""
+
+import asyncio
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from .models import Event, Zone
+
+logger = logging.getLogger(__name__)
+DELIVER = "event.deliver"
+# channels-redis opens one connection per concurrent send; bound the fan-out's parallelism.
+MAX_CONCURRENT_SENDS = 64
+
+
+def dispatch_group(precinct_id: int) -> str:
+    return f"dispatch.precinct.{precinct_id}"
+
+
+def alert_group(alert_id: int) -> str:
+    return f"alert.{alert_id}"
+
+
+def member_group(user_id: int) -> str:
+    return f"community.member.{user_id}"
+
+
+def event_envelope(event: Event, *, redacted: bool) -> dict | None:
+    """What a client receives for an event, or None when that audience may not see it."""
+    payload = event.community_payload if redacted else event.payload
+    if payload is None:
+        return None
+    return {"id": event.id, "type": event.type, "created_at": event.created_at.isoformat(), **payload}
+
+
+def zone_member_ids(area) -> list[int]:
+    """Members with a zone meeting ``area``: one query on the zones' GiST index."""
+    return list(Zone.objects.filter(boundary__intersects=area).values_list("member_id", flat=True).distinct())
+
+
+async def _send_all(sends: list[tuple[str, dict]]) -> None:
+    layer = get_channel_layer()
+    limit = asyncio.Semaphore(MAX_CONCURRENT_SENDS)
+
+    async def send(group: str, message: dict) -> None:
+        async with limit:
+            await layer.group_send(group, message)
+
+    await asyncio.gather(*(send(group, message) for group, message in sends))
+
+
+def event_broadcast(*, event_id: int) -> None:
+    """Notify every audience of a committed event and queue its push. Failures are logged, never raised:
+    the event is already committed and clients catch up from the log."""
+    from .tasks import PUSH_EVENT_TYPES, event_push
+
+    event = Event.objects.get(id=event_id)
+    try:
+        sends: list[tuple[str, dict]] = []
+        full = event_envelope(event, redacted=False)
+        if event.precinct_id:
+            sends.append((dispatch_group(event.precinct_id), {"type": DELIVER, "event": full, "agency": event.agency}))
+        if event.alert_id:
+            sends.append((alert_group(event.alert_id), {"type": DELIVER, "event": full, "agency": event.agency}))
+        redacted = event_envelope(event, redacted=True)
+        if redacted is not None and event.area is not None:
+            message = {"type": DELIVER, "event": redacted, "agency": event.agency}
+            sends.extend((member_group(member_id), message) for member_id in zone_member_ids(event.area))
+        async_to_sync(_send_all)(sends)
+    except Exception:
+        logger.exception("Broadcast of event %s failed; clients will catch up from the event log.", event_id)
+    if event.type in PUSH_EVENT_TYPES:
+        try:
+            event_push.delay(event_id)
+        except Exception:
+            logger.exception("Could not queue push for event %s.", event_id)

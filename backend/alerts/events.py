@@ -1,0 +1,96 @@
+"""Writing the ordered event log. Services call these inside their transaction; delivery happens after commit.
+
+Event payloads (``Event.payload`` for dispatch and the reporter, ``Event.community_payload`` for members):
+
+* ``alert.created``            ``{"alert": alert}``
+* ``alert.step_added``         ``{"alert": alert, "step": step}``
+* ``alert.merged``             ``{"alert": alert, "merged_into": id}``
+* ``alert.information_added``  ``{"alert": alert, "information": information}``
+* ``alert.information_hidden`` ``{"alert": alert, "information_id": id}``
+* ``alert.photo_approved``     ``{"alert": alert, "photo": photo}``
+* ``message.sent`` / ``message.updated`` / ``message.cancelled``  ``{"message": message}``
+
+``alert`` is the full or redacted view from ``presenters``. Clients receive
+``{"id": event_id, "type": ..., "created_at": ..., **payload}``.
+"""
+
+from django.contrib.gis.geos import Point
+from django.db import connection, transaction
+from django.db.models import Prefetch
+
+from . import presenters
+from .broadcasts import event_broadcast
+from .models import Alert, AlertInformation, AlertPhoto, AlertStep, Event, EventType, MassMessage
+
+# Held from the event insert to commit, so event ids are handed out in commit order.
+EVENT_LOG_LOCK_KEY = 0x76696769  # "vigi"
+
+
+def alert_for_views(alert_id: int) -> Alert:
+    """An alert with everything the presenters read, in a fixed number of queries."""
+    return (
+        Alert.objects.select_related("category", "precinct", "reporter")
+        .prefetch_related(
+            Prefetch("steps", queryset=AlertStep.objects.select_related("actor").prefetch_related("photos")),
+            Prefetch("photos", queryset=AlertPhoto.objects.order_by("id")),
+            Prefetch(
+                "information",
+                queryset=AlertInformation.objects.select_related("author").prefetch_related("photos"),
+            ),
+        )
+        .get(id=alert_id)
+    )
+
+
+def _append(**fields) -> Event:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EVENT_LOG_LOCK_KEY])
+    event = Event.objects.create(**fields)
+    transaction.on_commit(lambda: event_broadcast(event_id=event.id))
+    return event
+
+
+def alert_event_record(
+    *,
+    event_type: str,
+    alert_id: int,
+    extra: dict | None = None,
+    community_extra: dict | None = None,
+    community: bool = True,
+) -> Event:
+    """Append an alert event with the alert's current full and redacted views.
+
+    ``community_extra`` replaces ``extra`` in the redacted payload (e.g. a step without its officer).
+    """
+    alert = alert_for_views(alert_id)
+    payload = {"alert": presenters.alert_full(alert), **(extra or {})}
+    community_payload = (
+        {"alert": presenters.alert_redacted(alert), **(community_extra if community_extra is not None else extra or {})}
+        if community
+        else None
+    )
+    snapped = Point(presenters.snap(alert.location.x), presenters.snap(alert.location.y), srid=4326)
+    return _append(
+        type=event_type,
+        alert_id=alert.id,
+        precinct_id=alert.precinct_id,
+        agency=alert.agency,
+        area=snapped,
+        payload=payload,
+        community_payload=community_payload,
+    )
+
+
+def message_event_record(*, event_type: str, message: MassMessage) -> Event:
+    view = presenters.message_view(message)
+    return _append(
+        type=event_type,
+        message=message,
+        precinct_id=message.precinct_id,
+        area=message.area,
+        payload={"message": view},
+        community_payload={"message": view},
+    )
+
+
+__all__ = ["EventType", "alert_event_record", "message_event_record"]

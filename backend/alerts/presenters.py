@@ -1,0 +1,156 @@
+"""The shapes clients receive, built once and used by both the API and the event log.
+
+Full views go to dispatch and to the reporter; redacted views go to community members.
+
+Full alert::
+
+    {"id", "category": {"code", "label_es", "label_en", "priority"}, "agency", "status",
+     "location": {"lat", "lon"}, "accuracy_meters", "description", "precinct": {"id", "code", "name"},
+     "is_overlap", "is_gap", "reporter": {"id", "name", "phone"}, "merged_into", "created_at",
+     "photos": [photo], "steps": [{"status", "created_at", "note", "actor": {"id", "name"}, "photos": [id]}]}
+
+Redacted alert (community): no reporter, no description, no notes, no officer names, the location
+snapped to a ~100 m grid, and approved photos only::
+
+    {"id", "category", "agency", "status", "location": {"lat", "lon"}, "created_at",
+     "photos": [approved photo], "steps": [{"status", "created_at"}], "information": [info]}
+"""
+
+import math
+
+from django.urls import reverse
+
+from .models import Alert, AlertInformation, AlertPhoto, AlertStep, MassMessage
+
+# About 111 m of latitude and 93 m of longitude at Santiago's latitude.
+SNAP_DEGREES = 0.001
+
+
+def snap(value: float) -> float:
+    """The centre of the ~100 m grid cell holding ``value``, so the exact point cannot be recovered."""
+    return round((math.floor(value / SNAP_DEGREES) + 0.5) * SNAP_DEGREES, 6)
+
+
+def _time(value) -> str:
+    return value.isoformat()
+
+
+def _category(alert: Alert) -> dict:
+    category = alert.category
+    return {"code": category.code, "label_es": category.label_es, "label_en": category.label_en,
+            "priority": category.priority}  # fmt: skip
+
+
+def _person(user) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.id, "name": user.get_full_name() or user.username}
+
+
+def photo_view(photo: AlertPhoto) -> dict:
+    return {
+        "id": photo.id,
+        "url": reverse("alerts:photo", kwargs={"alert_id": photo.alert_id, "photo_id": photo.id}),
+        "thumbnail_url": reverse("alerts:photo-thumbnail", kwargs={"alert_id": photo.alert_id, "photo_id": photo.id}),
+        "width": photo.width,
+        "height": photo.height,
+        "is_approved": photo.is_approved,
+        "source": "dispatch" if photo.step_id else ("community" if photo.information_id else "reporter"),
+    }
+
+
+def step_view(step: AlertStep, *, redacted: bool) -> dict:
+    if redacted:
+        return {"status": step.status, "created_at": _time(step.created_at)}
+    return {
+        "status": step.status,
+        "created_at": _time(step.created_at),
+        "note": step.note,
+        "actor": _person(step.actor),
+        "photos": [photo.id for photo in step.photos.all()],
+    }
+
+
+def information_view(information: AlertInformation, *, redacted: bool) -> dict:
+    view = {
+        "id": information.id,
+        "text": information.text,
+        "created_at": _time(information.created_at),
+        "photos": [photo_view(photo) for photo in information.photos.all() if photo.is_approved or not redacted],
+    }
+    if not redacted:
+        view["author"] = _person(information.author)
+        view["is_hidden"] = information.is_hidden
+    return view
+
+
+def alert_full(alert: Alert) -> dict:
+    reporter = alert.reporter
+    return {
+        "id": alert.id,
+        "category": _category(alert),
+        "agency": alert.agency,
+        "status": alert.status,
+        "location": {"lat": alert.location.y, "lon": alert.location.x},
+        "accuracy_meters": alert.accuracy_meters,
+        "description": alert.description,
+        "precinct": {"id": alert.precinct_id, "code": alert.precinct.code, "name": alert.precinct.name},
+        "is_overlap": alert.is_overlap,
+        "is_gap": alert.is_gap,
+        "reporter": {**_person(reporter), "phone": reporter.phone},
+        "merged_into": alert.merged_into_id,
+        "created_at": _time(alert.created_at),
+        "photos": [photo_view(photo) for photo in alert.photos.all() if photo.information_id is None],
+        "steps": [step_view(step, redacted=False) for step in alert.steps.all()],
+        "information": [information_view(info, redacted=False) for info in alert.information.all()],
+    }
+
+
+def alert_redacted(alert: Alert) -> dict:
+    return {
+        "id": alert.id,
+        "category": _category(alert),
+        "agency": alert.agency,
+        "status": alert.status,
+        "location": {"lat": snap(alert.location.y), "lon": snap(alert.location.x)},
+        "created_at": _time(alert.created_at),
+        "merged_into": alert.merged_into_id,
+        "photos": [
+            photo_view(photo) for photo in alert.photos.all() if photo.is_approved and photo.information_id is None
+        ],
+        "steps": [step_view(step, redacted=True) for step in alert.steps.all()],
+        "information": [
+            information_view(info, redacted=True) for info in alert.information.all() if not info.is_hidden
+        ],
+    }
+
+
+def alert_geojson(alert: Alert, *, redacted: bool) -> dict:
+    view = alert_redacted(alert) if redacted else alert_full(alert)
+    location = view["location"]
+    return {
+        "type": "Feature",
+        "id": alert.id,
+        "geometry": {"type": "Point", "coordinates": [location["lon"], location["lat"]]},
+        "properties": view,
+    }
+
+
+def message_view(message: MassMessage) -> dict:
+    return {
+        "id": message.id,
+        "identifier": str(message.identifier),
+        "headline": message.headline,
+        "body": message.body,
+        "instruction": message.instruction,
+        "severity": message.severity,
+        "urgency": message.urgency,
+        "status": message.status,
+        "area_description": message.area_description,
+        "area": {"type": "MultiPolygon", "coordinates": message.area.coords},
+        "precinct": message.precinct_id,
+        "replaces": message.replaces_id,
+        "sent_at": _time(message.sent_at),
+        "expires_at": _time(message.expires_at) if message.expires_at else None,
+        "cap_url": reverse("alerts:message-cap", kwargs={"message_id": message.id}),
+    }

@@ -1,0 +1,152 @@
+"""Reads for alerts: dispatch listing, community and reporter views, duplicates, response times."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.gis.geos import Polygon
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from backend.accounts.models import Role
+from backend.accounts.scope import staff_scope
+from backend.common.errors import NotFound
+from backend.common.spatial import within_meters
+
+from .models import Alert, AlertInformation, AlertPhoto, AlertStatus, AlertStep, Zone
+
+DUPLICATE_RADIUS_METERS = 300
+DUPLICATE_WINDOW = timedelta(minutes=30)
+COMMUNITY_WINDOW = timedelta(days=14)
+ERROR_ALERT_NOT_FOUND = "No such alert."
+
+
+def _with_views(queryset: QuerySet[Alert]) -> QuerySet[Alert]:
+    """Everything the presenters read, in a fixed number of queries whatever the page size."""
+    return queryset.select_related("category", "precinct", "reporter").prefetch_related(
+        Prefetch("steps", queryset=AlertStep.objects.select_related("actor").prefetch_related("photos")),
+        Prefetch("photos", queryset=AlertPhoto.objects.order_by("id")),
+        Prefetch("information", queryset=AlertInformation.objects.select_related("author").prefetch_related("photos")),
+    )
+
+
+@dataclass(frozen=True)
+class DispatchFilters:
+    statuses: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    agency: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    bbox: tuple[float, float, float, float] | None = None  # min lon, min lat, max lon, max lat
+
+
+def dispatch_alerts(*, user, filters: DispatchFilters) -> QuerySet[Alert]:
+    """Alerts in the user's precincts (and agency), most urgent and oldest open first."""
+    queryset = staff_scope(user).filter(Alert.objects.all(), agency_field="agency")
+    if filters.statuses:
+        queryset = queryset.filter(status__in=filters.statuses)
+    if filters.categories:
+        queryset = queryset.filter(category__code__in=filters.categories)
+    if filters.agency:
+        queryset = queryset.filter(agency=filters.agency)
+    if filters.since:
+        queryset = queryset.filter(created_at__gte=filters.since)
+    if filters.until:
+        queryset = queryset.filter(created_at__lt=filters.until)
+    if filters.bbox:
+        box = Polygon.from_bbox(filters.bbox)
+        box.srid = 4326
+        queryset = queryset.filter(location__intersects=box)
+    return _with_views(queryset).order_by("category__priority", "created_at", "id")
+
+
+def dispatch_alert_get(*, user, alert_id: int) -> Alert:
+    """One alert in full for dispatch; an alert outside the user's scope does not exist for them."""
+    alert = _with_views(staff_scope(user).filter(Alert.objects.filter(id=alert_id), agency_field="agency")).first()
+    if alert is None:
+        raise NotFound(ERROR_ALERT_NOT_FOUND)
+    return alert
+
+
+def possible_duplicates(*, alert: Alert) -> QuerySet[Alert]:
+    """Open alerts of the same agency within 300 m and 30 minutes of this one."""
+    return _with_views(
+        Alert.objects.filter(
+            within_meters("location", alert.location, DUPLICATE_RADIUS_METERS),
+            agency=alert.agency,
+            created_at__gte=alert.created_at - DUPLICATE_WINDOW,
+            created_at__lte=alert.created_at + DUPLICATE_WINDOW,
+        )
+        .exclude(id=alert.id)
+        .exclude(status=AlertStatus.DUPLICATE)
+    ).order_by("created_at")
+
+
+def community_alerts(*, member, since: datetime | None = None) -> QuerySet[Alert]:
+    """Recent alerts inside any of the member's zones (one indexed spatial semi-join)."""
+    in_zone = Zone.objects.filter(member=member, boundary__intersects=OuterRef("location"))
+    since = since or timezone.now() - COMMUNITY_WINDOW
+    return _with_views(Alert.objects.filter(Exists(in_zone), created_at__gte=since)).order_by("-created_at", "-id")
+
+
+def community_alert_get(*, member, alert_id: int) -> Alert:
+    alert = community_alerts(member=member, since=timezone.now() - COMMUNITY_WINDOW).filter(id=alert_id).first()
+    if alert is None:
+        raise NotFound(ERROR_ALERT_NOT_FOUND)
+    return alert
+
+
+def reporter_alerts(*, reporter) -> QuerySet[Alert]:
+    return _with_views(Alert.objects.filter(reporter=reporter)).order_by("-created_at", "-id")
+
+
+def reporter_alert_get(*, reporter, alert_id: int) -> Alert:
+    alert = reporter_alerts(reporter=reporter).filter(id=alert_id).first()
+    if alert is None:
+        raise NotFound(ERROR_ALERT_NOT_FOUND)
+    return alert
+
+
+@dataclass(frozen=True)
+class ResponseTimes:
+    """Seconds from the alert to each first step, None where the step never happened."""
+
+    to_acknowledge: float | None
+    to_contact: float | None
+    to_on_scene: float | None
+    to_close: float | None
+
+
+CLOSING_STATUSES = (AlertStatus.RESOLVED, AlertStatus.FALSE_ALARM, AlertStatus.DUPLICATE)
+
+
+def alert_response_times(*, alert: Alert) -> ResponseTimes:
+    """Derived from the (prefetched) timeline: the first time each status was reached."""
+    first: dict[str, datetime] = {}
+    for step in alert.steps.all():
+        first.setdefault(step.status, step.created_at)
+
+    def since_alert(*statuses: str) -> float | None:
+        reached = [first[status] for status in statuses if status in first]
+        return (min(reached) - alert.created_at).total_seconds() if reached else None
+
+    return ResponseTimes(
+        to_acknowledge=since_alert(AlertStatus.ACKNOWLEDGED),
+        to_contact=since_alert(AlertStatus.CONTACTED),
+        to_on_scene=since_alert(AlertStatus.ON_SCENE),
+        to_close=since_alert(*CLOSING_STATUSES),
+    )
+
+
+def photo_for_viewer(*, user, alert_id: int, photo_id: int) -> AlertPhoto:
+    """A photo the user may see: the reporter's own, dispatch in scope, or an approved one in a member's zones."""
+    photo = AlertPhoto.objects.select_related("alert").filter(id=photo_id, alert_id=alert_id).first()
+    if photo is None:
+        raise NotFound("No such photo.")
+    alert = photo.alert
+    if alert.reporter_id == user.id or photo.uploaded_by_id == user.id:
+        return photo
+    if user.role != Role.NEIGHBOR and staff_scope(user).covers(precinct_id=alert.precinct_id, agency=alert.agency):
+        return photo
+    if photo.is_approved and Zone.objects.filter(member=user, boundary__intersects=alert.location).exists():
+        return photo
+    raise NotFound("No such photo.")

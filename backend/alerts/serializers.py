@@ -1,0 +1,116 @@
+"""Input validation for the alerts API. Output shapes live in presenters.py (shared with the event log)."""
+
+import json
+
+from django.contrib.gis.geos import GEOSException, GEOSGeometry
+from rest_framework import serializers
+
+from backend.accounts.models import Agency
+from backend.common.coordinates import FiniteFloatField, LatitudeField, LongitudeField
+
+from .models import AlertStatus, Category
+
+MAX_ACCURACY_METERS = 10_000
+MAX_DESCRIPTION_LENGTH = 2_000
+MAX_NOTE_LENGTH = 2_000
+IDEMPOTENCY_KEY_MAX_LENGTH = 128
+ERROR_IDEMPOTENCY_KEY = f"Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters."
+ERROR_BBOX = "bbox must be four numbers: min_lon,min_lat,max_lon,max_lat."
+ERROR_GEOMETRY = "Must be a GeoJSON Polygon in longitude, latitude order."
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["code", "label_es", "label_en", "agency", "priority"]
+
+
+class PhotoListField(serializers.ListField):
+    child = serializers.FileField(allow_empty_file=False)
+
+
+class AlertCreateSerializer(serializers.Serializer):
+    category = serializers.SlugField(max_length=40)
+    lat = LatitudeField()
+    lon = LongitudeField()
+    accuracy_meters = FiniteFloatField(min_value=0, max_value=MAX_ACCURACY_METERS)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=MAX_DESCRIPTION_LENGTH, default="")
+    photos = PhotoListField(required=False, default=list)
+
+    def validate_category(self, value: str) -> str:
+        if not Category.objects.filter(code=value, is_active=True).exists():
+            raise serializers.ValidationError("Unknown category.")
+        return value
+
+
+def idempotency_key_valid(value: str) -> bool:
+    return 0 < len(value) <= IDEMPOTENCY_KEY_MAX_LENGTH and value.isascii() and value.isprintable()
+
+
+class StepSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[status for status in AlertStatus if status != AlertStatus.DUPLICATE])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=MAX_NOTE_LENGTH, default="")
+    photos = PhotoListField(required=False, default=list)
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.IntegerField(min_value=1)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=MAX_NOTE_LENGTH, default="")
+
+
+class InformationSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=MAX_DESCRIPTION_LENGTH)
+    photos = PhotoListField(required=False, default=list)
+
+
+class DispatchFilterSerializer(serializers.Serializer):
+    status = serializers.MultipleChoiceField(choices=AlertStatus.choices, required=False)
+    category = serializers.CharField(required=False, help_text="comma-separated category codes")
+    agency = serializers.ChoiceField(choices=Agency.choices, required=False)
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)
+    bbox = serializers.CharField(required=False, help_text="min_lon,min_lat,max_lon,max_lat")
+
+    def validate_bbox(self, value: str) -> tuple[float, float, float, float]:
+        try:
+            numbers = tuple(float(part) for part in value.split(","))
+        except ValueError as error:
+            raise serializers.ValidationError(ERROR_BBOX) from error
+        if len(numbers) != 4 or not (-180 <= numbers[0] < numbers[2] <= 180 and -90 <= numbers[1] < numbers[3] <= 90):
+            raise serializers.ValidationError(ERROR_BBOX)
+        return numbers
+
+    def validate(self, data: dict) -> dict:
+        if data.get("since") and data.get("until") and data["since"] >= data["until"]:
+            raise serializers.ValidationError({"until": "until must be after since."})
+        return data
+
+
+class PolygonField(serializers.JSONField):
+    """A GeoJSON Polygon, returned as a GEOS polygon in SRID 4326."""
+
+    def to_internal_value(self, data):
+        data = super().to_internal_value(data)
+        if not isinstance(data, dict) or data.get("type") != "Polygon":
+            raise serializers.ValidationError(ERROR_GEOMETRY)
+        try:
+            geometry = GEOSGeometry(json.dumps(data), srid=4326)
+        except (GEOSException, ValueError, TypeError) as error:
+            raise serializers.ValidationError(ERROR_GEOMETRY) from error
+        if geometry.empty:
+            raise serializers.ValidationError(ERROR_GEOMETRY)
+        return geometry
+
+
+class ZoneCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=80)
+    lat = LatitudeField(required=False)
+    lon = LongitudeField(required=False)
+    radius_meters = serializers.IntegerField(required=False)
+    boundary = PolygonField(required=False)
+
+    def validate(self, data: dict) -> dict:
+        has_circle = all(key in data for key in ("lat", "lon", "radius_meters"))
+        if has_circle == ("boundary" in data):
+            raise serializers.ValidationError("Give either lat, lon and radius_meters, or a boundary polygon.")
+        return data

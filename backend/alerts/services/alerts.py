@@ -1,0 +1,238 @@
+"""Writes for alerts: creation with idempotency, the response timeline, merging and photo approval."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.gis.geos import Point
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from backend.accounts.scope import staff_scope
+from backend.common.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
+from backend.geo.selectors import precinct_for_point
+
+from ..events import EventType, alert_event_record
+from ..models import Alert, AlertPhoto, AlertStatus, AlertStep, Category, ReporterRecord
+from ..photos import SanitizedPhoto
+from .photos import photo_store, stored_files_delete
+
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+ERROR_UNKNOWN_CATEGORY = "Unknown or inactive category."
+ERROR_BLOCKED_REPORTER = "Your account may not send alerts. Contact your precinct."
+ERROR_IDEMPOTENCY_MISMATCH = "This Idempotency-Key was already used with a different request."
+ERROR_ILLEGAL_TRANSITION = "An alert that is '{current}' cannot become '{target}'."
+ERROR_OUT_OF_SCOPE = "This alert is outside your precincts or agency."
+ERROR_MERGE_SELF = "An alert cannot be merged into itself."
+ERROR_MERGE_AGENCY = "Only alerts of the same agency can be merged."
+ERROR_MERGE_TARGET_CLOSED = "The target alert is itself a duplicate."
+ERROR_PHOTO_NOT_FOUND = "No such photo on this alert."
+
+S = AlertStatus
+CLOSED_STATUSES = frozenset({S.RESOLVED, S.FALSE_ALARM, S.DUPLICATE})
+# The response timeline (DESIGN §4). Duplicate is reached only through alert_merge.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.RECEIVED: frozenset({S.ACKNOWLEDGED, S.FALSE_ALARM}),
+    S.ACKNOWLEDGED: frozenset({S.CONTACTED, S.UNIT_DISPATCHED, S.RESOLVED, S.FALSE_ALARM}),
+    S.CONTACTED: frozenset({S.UNIT_DISPATCHED, S.RESOLVED, S.FALSE_ALARM}),
+    S.UNIT_DISPATCHED: frozenset({S.ON_SCENE, S.RESOLVED, S.FALSE_ALARM}),
+    S.ON_SCENE: frozenset({S.RESOLVED, S.FALSE_ALARM}),
+    S.RESOLVED: frozenset(),
+    S.FALSE_ALARM: frozenset(),
+    S.DUPLICATE: frozenset(),
+}
+MERGEABLE_STATUSES = frozenset(set(S) - CLOSED_STATUSES)
+
+
+class IllegalTransition(Conflict):
+    code = "illegal_transition"
+
+
+class IdempotencyMismatch(Unprocessable):
+    code = "idempotency_key_reused"
+
+
+@dataclass(frozen=True)
+class AlertInput:
+    category: str
+    lat: float
+    lon: float
+    accuracy_meters: float
+    description: str = ""
+    photos: list[SanitizedPhoto] = field(default_factory=list)
+
+    def fingerprint(self) -> str:
+        """A digest of the request body, to tell an honest retry from a reused key."""
+        body = {
+            "category": self.category,
+            "lat": round(self.lat, 7),
+            "lon": round(self.lon, 7),
+            "accuracy_meters": round(self.accuracy_meters, 2),
+            "description": self.description,
+            "photos": [hashlib.sha256(photo.content).hexdigest() for photo in self.photos],
+        }
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _idempotent_replay(*, reporter, key: str, fingerprint: str) -> Alert | None:
+    since = timezone.now() - IDEMPOTENCY_WINDOW
+    original = Alert.objects.filter(reporter=reporter, idempotency_key=key, created_at__gte=since).first()
+    if original is not None and original.request_fingerprint != fingerprint:
+        raise IdempotencyMismatch(ERROR_IDEMPOTENCY_MISMATCH, field="Idempotency-Key")
+    return original
+
+
+def alert_replay(*, reporter, idempotency_key: str, data: AlertInput) -> Alert | None:
+    """The alert an earlier request with this key created, if this is a retry of it."""
+    if not idempotency_key:
+        return None
+    return _idempotent_replay(reporter=reporter, key=idempotency_key, fingerprint=data.fingerprint())
+
+
+def alert_create(*, reporter, data: AlertInput, idempotency_key: str = "") -> tuple[Alert, bool]:
+    """Route and save an alert with its photos, all or nothing. Returns (alert, created).
+
+    A retry with the same Idempotency-Key within 24 h returns the original alert and creates nothing.
+    """
+    if ReporterRecord.objects.filter(user=reporter, is_blocked=True).exists():
+        raise Forbidden(ERROR_BLOCKED_REPORTER, extra={"reason": "blocked"})
+    fingerprint = data.fingerprint()
+    if idempotency_key:
+        original = _idempotent_replay(reporter=reporter, key=idempotency_key, fingerprint=fingerprint)
+        if original is not None:
+            return original, False
+    category = Category.objects.filter(code=data.category, is_active=True).first()
+    if category is None:
+        raise DomainError(ERROR_UNKNOWN_CATEGORY, field="category")
+    match = precinct_for_point(lat=data.lat, lon=data.lon)
+    stored_paths: list[str] = []
+    try:
+        with transaction.atomic():
+            if idempotency_key:
+                # A key older than the window may be reused: release it from the old alert.
+                Alert.objects.filter(reporter=reporter, idempotency_key=idempotency_key).update(idempotency_key="")
+            alert = Alert.objects.create(
+                reporter=reporter,
+                category=category,
+                agency=category.agency,
+                location=Point(data.lon, data.lat, srid=4326),
+                accuracy_meters=data.accuracy_meters,
+                description=data.description,
+                precinct_id=match.precinct_id,
+                is_overlap=match.is_overlap,
+                is_gap=match.is_gap,
+                idempotency_key=idempotency_key,
+                request_fingerprint=fingerprint,
+            )
+            AlertStep.objects.create(alert=alert, status=S.RECEIVED, created_at=alert.created_at)
+            for photo in data.photos:
+                photo_store(photo=photo, stored_paths=stored_paths, alert=alert, uploaded_by=reporter)
+            alert_event_record(event_type=EventType.ALERT_CREATED, alert_id=alert.id)
+    except IntegrityError:
+        stored_files_delete(stored_paths)
+        if not idempotency_key:
+            raise
+        # A concurrent request with the same key won the race: answer as a retry of it.
+        original = _idempotent_replay(reporter=reporter, key=idempotency_key, fingerprint=fingerprint)
+        if original is None:
+            raise
+        return original, False
+    except BaseException:
+        stored_files_delete(stored_paths)
+        raise
+    return alert, True
+
+
+def _locked_alert_in_scope(*, alert_id: int, actor) -> Alert:
+    alert = Alert.objects.select_for_update().filter(id=alert_id).first()
+    if alert is None:
+        raise NotFound("No such alert.")
+    if not staff_scope(actor).covers(precinct_id=alert.precinct_id, agency=alert.agency):
+        raise Forbidden(ERROR_OUT_OF_SCOPE)
+    return alert
+
+
+@transaction.atomic
+def alert_transition(
+    *, alert_id: int, actor, status: str, note: str = "", photos: list[SanitizedPhoto] | None = None
+) -> AlertStep:
+    """Move an alert one step along its timeline.
+
+    The row lock makes concurrent dispatchers queue; the one that finds the status already moved gets 409.
+    """
+    alert = _locked_alert_in_scope(alert_id=alert_id, actor=actor)
+    if status not in TRANSITIONS.get(alert.status, frozenset()):
+        raise IllegalTransition(ERROR_ILLEGAL_TRANSITION.format(current=alert.status, target=status), field="status")
+    alert.status = status
+    alert.save(update_fields=["status", "updated_at"])
+    step = AlertStep.objects.create(alert=alert, status=status, actor=actor, note=note)
+    stored_paths: list[str] = []
+    try:
+        for photo in photos or []:
+            # On-scene photos from dispatch are official: the community may see them at once.
+            photo_store(
+                photo=photo, stored_paths=stored_paths, alert=alert, step=step, uploaded_by=actor, is_approved=True
+            )
+    except BaseException:
+        stored_files_delete(stored_paths)
+        raise
+    if status == S.FALSE_ALARM:
+        record, _ = ReporterRecord.objects.get_or_create(user_id=alert.reporter_id)
+        ReporterRecord.objects.filter(id=record.id).update(false_alarm_count=F("false_alarm_count") + 1)
+    redacted_step = {"status": step.status, "created_at": step.created_at.isoformat()}
+    full_step = {
+        **redacted_step,
+        "note": note,
+        "actor": {"id": actor.id, "name": actor.get_full_name() or actor.username},
+    }
+    alert_event_record(
+        event_type=EventType.ALERT_STEP_ADDED,
+        alert_id=alert.id,
+        extra={"step": full_step},
+        community_extra={"step": redacted_step},
+    )
+    return step
+
+
+@transaction.atomic
+def alert_merge(*, alert_id: int, into_id: int, actor, note: str = "") -> Alert:
+    """Close an alert as a duplicate of another of the same agency."""
+    if alert_id == into_id:
+        raise DomainError(ERROR_MERGE_SELF, field="into")
+    # Lock both rows in id order so two opposite merges cannot deadlock.
+    locked = {a.id: a for a in Alert.objects.select_for_update().filter(id__in=sorted([alert_id, into_id]))}
+    if len(locked) != 2:
+        raise NotFound("No such alert.")
+    duplicate, target = locked[alert_id], locked[into_id]
+    scope = staff_scope(actor)
+    for alert in (duplicate, target):
+        if not scope.covers(precinct_id=alert.precinct_id, agency=alert.agency):
+            raise Forbidden(ERROR_OUT_OF_SCOPE)
+    if duplicate.agency != target.agency:
+        raise DomainError(ERROR_MERGE_AGENCY, field="into")
+    if target.status == S.DUPLICATE:
+        raise IllegalTransition(ERROR_MERGE_TARGET_CLOSED, field="into")
+    if duplicate.status not in MERGEABLE_STATUSES:
+        raise IllegalTransition(ERROR_ILLEGAL_TRANSITION.format(current=duplicate.status, target=S.DUPLICATE))
+    duplicate.status = S.DUPLICATE
+    duplicate.merged_into = target
+    duplicate.save(update_fields=["status", "merged_into", "updated_at"])
+    AlertStep.objects.create(alert=duplicate, status=S.DUPLICATE, actor=actor, note=note)
+    alert_event_record(event_type=EventType.ALERT_MERGED, alert_id=duplicate.id, extra={"merged_into": target.id})
+    return duplicate
+
+
+@transaction.atomic
+def photo_approve(*, alert_id: int, photo_id: int, actor) -> AlertPhoto:
+    """Let the community see a photo; dispatch decides."""
+    alert = _locked_alert_in_scope(alert_id=alert_id, actor=actor)
+    photo = AlertPhoto.objects.filter(id=photo_id, alert=alert).first()
+    if photo is None:
+        raise NotFound(ERROR_PHOTO_NOT_FOUND)
+    if not photo.is_approved:
+        photo.is_approved = True
+        photo.save(update_fields=["is_approved"])
+        alert_event_record(event_type=EventType.ALERT_PHOTO_APPROVED, alert_id=alert.id, extra={"photo_id": photo.id})
+    return photo

@@ -1,0 +1,55 @@
+"""Storing sanitised photos through Django's storage API (filesystem, or S3 through django-storages)."""
+
+import uuid
+from collections.abc import Iterable
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from backend.common.errors import DomainError
+
+from ..models import AlertPhoto
+from ..photos import PhotoRejected, SanitizedPhoto, sanitize_photo
+
+MAX_PHOTOS_PER_UPLOAD = 5
+ERROR_TOO_MANY_PHOTOS = f"At most {MAX_PHOTOS_PER_UPLOAD} photos per upload."
+
+
+class PhotoInvalid(DomainError):
+    code = "invalid_photo"
+
+
+def photos_sanitize(uploads: Iterable, *, field: str = "photos") -> list[SanitizedPhoto]:
+    """Validate and clean every upload before anything is written, so one bad photo writes nothing."""
+    uploads = list(uploads)
+    if len(uploads) > MAX_PHOTOS_PER_UPLOAD:
+        raise PhotoInvalid(ERROR_TOO_MANY_PHOTOS, field=field)
+    sanitized = []
+    for index, upload in enumerate(uploads):
+        try:
+            sanitized.append(sanitize_photo(upload))
+        except PhotoRejected as error:
+            raise PhotoInvalid(
+                f"Photo {index + 1}: {error.message}", field=field, extra={"reason": error.code}
+            ) from error
+    return sanitized
+
+
+def photo_store(*, photo: SanitizedPhoto, stored_paths: list[str], **fields) -> AlertPhoto:
+    """Save one photo and its thumbnail under fresh random names (never overwriting) and record the row.
+
+    ``stored_paths`` collects what was written so the caller can delete it if the transaction fails.
+    """
+    name = uuid.uuid4().hex
+    record = AlertPhoto(content_type=photo.content_type, width=photo.width, height=photo.height, **fields)
+    record.image.save(f"{name}.{photo.extension}", ContentFile(photo.content), save=False)
+    stored_paths.append(record.image.name)
+    record.thumbnail.save(f"{name}.jpg", ContentFile(photo.thumbnail), save=False)
+    stored_paths.append(record.thumbnail.name)
+    record.save()
+    return record
+
+
+def stored_files_delete(paths: list[str]) -> None:
+    for path in paths:
+        default_storage.delete(path)
