@@ -14,12 +14,12 @@ from .models import Precinct
 ERROR_OUTSIDE_JURISDICTION = "The location is outside every precinct's jurisdiction."
 METERS_PER_DEGREE_LATITUDE = 111_320.0
 
-# The fast path is a plain index lookup; the gap query runs only when no polygon covers the point.
+# The common case is one plain index lookup; the gap query runs only when no polygon covers the point.
 _COVERING_SQL = "SELECT id FROM geo_precinct WHERE ST_Intersects(boundary, ST_SetSRID(ST_MakePoint(%s, %s), 4326))"
 _NEAREST_SQL = """
-    SELECT id, ST_Distance(boundary::geography, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography) AS meters
+    SELECT id, ST_Distance(boundary::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography) AS meters
     FROM geo_precinct
-    WHERE boundary && ST_Expand(ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), %(dx)s, %(dy)s)
+    WHERE boundary && ST_Expand(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s, %s)
     ORDER BY meters, code
     LIMIT 1
 """
@@ -53,7 +53,6 @@ class PrecinctMatch:
 
 def precinct_for_point(*, lat: float, lon: float, tolerance_meters: float | None = None) -> PrecinctMatch:
     """Route a WGS84 point to one precinct: inside, overlap (deterministic), gap (nearest within tolerance)."""
-    tolerance = settings.GEO_GAP_TOLERANCE_METERS if tolerance_meters is None else tolerance_meters
     with connection.cursor() as cursor:
         cursor.execute(_COVERING_SQL, [lon, lat])
         covering = [row[0] for row in cursor.fetchall()]
@@ -62,9 +61,10 @@ def precinct_for_point(*, lat: float, lon: float, tolerance_meters: float | None
         if covering:
             cursor.execute(_DEEPEST_SQL, {"ids": covering, "lon": lon, "lat": lat})
             return PrecinctMatch(precinct_id=cursor.fetchone()[0], is_overlap=True)
+        tolerance = settings.GEO_GAP_TOLERANCE_METERS if tolerance_meters is None else tolerance_meters
         dy = tolerance / METERS_PER_DEGREE_LATITUDE
         dx = dy / max(math.cos(math.radians(lat)), 0.01)
-        cursor.execute(_NEAREST_SQL, {"lon": lon, "lat": lat, "dx": dx, "dy": dy})
+        cursor.execute(_NEAREST_SQL, [lon, lat, lon, lat, dx, dy])
         nearest = cursor.fetchone()
     if nearest is None or nearest[1] > tolerance:
         raise OutsideJurisdiction(ERROR_OUTSIDE_JURISDICTION)

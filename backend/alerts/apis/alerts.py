@@ -97,7 +97,7 @@ class AlertListCreateApi(APIView):
     def get_permissions(self):
         return [IsDispatch()] if self.request.method == "GET" else [IsNeighbor()]
 
-    @extend_schema(parameters=[DispatchFilterSerializer], responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="alerts_list", parameters=[DispatchFilterSerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         query = DispatchFilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -30,7 +30,7 @@ def zone_view(zone: Zone) -> dict:
 class CommunityAlertListApi(APIView):
     """Recent alerts in my zones, redacted, as paginated GeoJSON."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="community_alerts_list", responses=OpenApiTypes.OBJECT)
     def get(self, request):
         paginator = GeoJsonPage()
         page = paginator.paginate_queryset(community_alerts(member=request.user), request, view=self)
