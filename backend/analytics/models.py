@@ -1,0 +1,156 @@
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from backend.alerts.models import Alert, Category
+from backend.common.models import TimeStampedModel
+from backend.geo.models import Precinct
+
+
+class OffenseGroup(models.TextChoices):
+    """Strata for the dark figure: every offense type and every crime alert category falls in exactly one."""
+
+    PROPERTY = "property", _("Property crime")
+    VIOLENT = "violent", _("Violent crime and robbery")
+    DRUGS = "drugs", _("Drugs")
+    ANIMALS = "animals", _("Animals")
+
+
+class OffenseType(models.Model):
+    """An offense in the formal-report catalogue and the alert categories that may describe the same incident."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    label_es = models.CharField(max_length=120)
+    label_en = models.CharField(max_length=120)
+    group = models.CharField(max_length=20, choices=OffenseGroup.choices)
+    compatible_categories = models.ManyToManyField(Category, blank=True, related_name="offense_types")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.label_es
+
+
+class ReportSource(models.TextChoices):
+    POLICE_RECORDS = "police_records", _("Police records import")
+    ONLINE_COMPLAINT = "online_complaint", _("Online complaint")
+
+
+class FormalReport(TimeStampedModel):
+    """A denuncia or caso policial: the formal source of the capture–recapture pair."""
+
+    offense_type = models.ForeignKey(OffenseType, on_delete=models.PROTECT, related_name="formal_reports")
+    occurred_at = models.DateTimeField()
+    filed_at = models.DateTimeField()
+    location = models.PointField(srid=4326)
+    precinct = models.ForeignKey(Precinct, on_delete=models.PROTECT, related_name="formal_reports")
+    is_overlap = models.BooleanField(default=False)
+    is_gap = models.BooleanField(default=False)
+    source = models.CharField(max_length=20, choices=ReportSource.choices)
+    external_id = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="formalreport_source_external_id"),
+            models.CheckConstraint(
+                condition=Q(filed_at__gte=F("occurred_at")), name="formalreport_filed_after_occurred"
+            ),
+        ]
+        indexes = [models.Index(fields=["precinct", "occurred_at"], name="formalreport_precinct_occurred")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"
+
+    @property
+    def is_boundary_case(self) -> bool:
+        return self.is_overlap or self.is_gap
+
+
+class LinkagePresetName(models.TextChoices):
+    STRICT = "strict", _("Strict (150 m, 6 h)")
+    DEFAULT = "default", _("Default (300 m, 24 h)")
+    LOOSE = "loose", _("Loose (500 m, 72 h)")
+
+
+class LinkStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    UNLINKED = "unlinked", _("Unlinked")
+
+
+class IncidentLink(models.Model):
+    """A formal report and an alert judged to be the same incident under one linkage preset."""
+
+    formal_report = models.ForeignKey(FormalReport, on_delete=models.CASCADE, related_name="links")
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="incident_links")
+    preset = models.CharField(max_length=10, choices=LinkagePresetName.choices)
+    distance_m = models.FloatField()
+    hours_apart = models.FloatField()
+    status = models.CharField(max_length=10, choices=LinkStatus.choices, default=LinkStatus.PROPOSED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["formal_report_id", "alert_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["formal_report", "alert", "preset"], name="incidentlink_pair_preset"),
+            # One-to-one per preset among live links; an unlinked pair stays only as the analyst's decision.
+            models.UniqueConstraint(
+                fields=["formal_report", "preset"], condition=~Q(status="unlinked"), name="incidentlink_formal_once"
+            ),
+            models.UniqueConstraint(
+                fields=["alert", "preset"], condition=~Q(status="unlinked"), name="incidentlink_alert_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(distance_m__gte=0) & Q(hours_apart__gte=0), name="incidentlink_non_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["preset", "status"], name="incidentlink_preset_status")]
+
+    def __str__(self) -> str:
+        return f"{self.formal_report_id}↔{self.alert_id} ({self.preset}, {self.status})"
+
+
+class LinkageRun(models.Model):
+    """When linkage last ran for a precinct, month and preset, so m = 0 can be told apart from "not run"."""
+
+    precinct = models.ForeignKey(Precinct, on_delete=models.CASCADE, related_name="linkage_runs")
+    month = models.DateField(help_text="First day of the month.")
+    preset = models.CharField(max_length=10, choices=LinkagePresetName.choices)
+    formal_count = models.PositiveIntegerField()
+    alert_count = models.PositiveIntegerField()
+    link_count = models.PositiveIntegerField()
+    ran_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-month", "precinct_id", "preset"]
+        constraints = [
+            models.UniqueConstraint(fields=["precinct", "month", "preset"], name="linkagerun_precinct_month_preset")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.precinct_id} {self.month:%Y-%m} {self.preset}"
+
+
+# Each crime alert category in one dark-figure stratum; linkage compatibility may still cross strata.
+ALERT_CATEGORY_GROUPS: dict[str, str] = {
+    "theft": OffenseGroup.PROPERTY,
+    "vehicle_theft": OffenseGroup.PROPERTY,
+    "vandalism": OffenseGroup.PROPERTY,
+    "suspicious_person": OffenseGroup.PROPERTY,
+    "suspicious_vehicle": OffenseGroup.PROPERTY,
+    "robbery_in_progress": OffenseGroup.VIOLENT,
+    "shots_fired": OffenseGroup.VIOLENT,
+    "violence": OffenseGroup.VIOLENT,
+    "domestic_violence": OffenseGroup.VIOLENT,
+    "drugs": OffenseGroup.DRUGS,
+    "stray_dogs": OffenseGroup.ANIMALS,
+}
+# False alarms and merged duplicates are not incidents, so no count or linkage uses them.
+NON_INCIDENT_STATUSES = ("false_alarm", "duplicate")

@@ -1,0 +1,19 @@
+"""Celery tasks: the monthly STOP pack, generated off the request path."""
+
+from pathlib import Path
+
+from celery import shared_task
+
+from backend.analytics.selectors.areas import Area, month_parse
+from backend.geo.models import Precinct
+
+from .services.stop_pack import stop_pack_write
+
+
+@shared_task(acks_late=True)
+def stop_pack_generate(*, precinct_code: str, month: str, folder: str) -> list[str]:
+    """Write one precinct's pack for a month (linkage included) and return the files written."""
+    precinct = Precinct.objects.select_related("prefecture").get(code=precinct_code)
+    area = Area(kind="precinct", code=precinct.code, name=precinct.name, precincts=(precinct,))
+    result = stop_pack_write(area=area, month=month_parse(month), folder=Path(folder))
+    return [str(path) for path in result.files]
