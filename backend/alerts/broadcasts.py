@@ -59,12 +59,12 @@ async def _send_all(sends: list[tuple[str, dict]]) -> None:
     await asyncio.gather(*(send(group, message) for group, message in sends))
 
 
-def event_broadcast(*, event_id: int) -> None:
+def event_broadcast(*, event: Event) -> None:
     """Notify every audience of a committed event and queue its push. Failures are logged, never raised:
     the event is already committed and clients catch up from the log."""
     from .tasks import PUSH_EVENT_TYPES, event_push
 
-    event = Event.objects.get(id=event_id)
+    event_id = event.id
     try:
         sends: list[tuple[str, dict]] = []
         full = event_envelope(event, redacted=False)

@@ -31,22 +31,24 @@ def alert_for_views(alert_id: int) -> Alert:
     return (
         Alert.objects.select_related("category", "precinct", "reporter")
         .prefetch_related(
-            Prefetch("steps", queryset=AlertStep.objects.select_related("actor").prefetch_related("photos")),
+            Prefetch("steps", queryset=AlertStep.objects.select_related("actor")),
             Prefetch("photos", queryset=AlertPhoto.objects.order_by("id")),
-            Prefetch(
-                "information",
-                queryset=AlertInformation.objects.select_related("author").prefetch_related("photos"),
-            ),
+            Prefetch("information", queryset=AlertInformation.objects.select_related("author")),
         )
         .get(id=alert_id)
     )
+
+
+def _loaded(alert_id: int) -> tuple[Alert, presenters.AlertRelated]:
+    alert = alert_for_views(alert_id)
+    return alert, presenters.AlertRelated.of(alert)
 
 
 def _append(**fields) -> Event:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EVENT_LOG_LOCK_KEY])
     event = Event.objects.create(**fields)
-    transaction.on_commit(lambda: event_broadcast(event_id=event.id))
+    transaction.on_commit(lambda: event_broadcast(event=event))
     return event
 
 
@@ -57,15 +59,20 @@ def alert_event_record(
     extra: dict | None = None,
     community_extra: dict | None = None,
     community: bool = True,
+    snapshot: tuple[Alert, presenters.AlertRelated] | None = None,
 ) -> Event:
     """Append an alert event with the alert's current full and redacted views.
 
     ``community_extra`` replaces ``extra`` in the redacted payload (e.g. a step without its officer).
+    ``snapshot`` lets a service that just wrote the alert and all its rows skip reading them back.
     """
-    alert = alert_for_views(alert_id)
-    payload = {"alert": presenters.alert_full(alert), **(extra or {})}
+    alert, related = snapshot or _loaded(alert_id)
+    payload = {"alert": presenters.alert_full(alert, related), **(extra or {})}
     community_payload = (
-        {"alert": presenters.alert_redacted(alert), **(community_extra if community_extra is not None else extra or {})}
+        {
+            "alert": presenters.alert_redacted(alert, related),
+            **(community_extra if community_extra is not None else extra or {}),
+        }
         if community
         else None
     )

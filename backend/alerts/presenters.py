@@ -17,6 +17,7 @@ snapped to a ~100 m grid, and approved photos only::
 """
 
 import math
+from dataclasses import dataclass
 
 from django.urls import reverse
 
@@ -59,7 +60,8 @@ def photo_view(photo: AlertPhoto) -> dict:
     }
 
 
-def step_view(step: AlertStep, *, redacted: bool) -> dict:
+def step_view(step: AlertStep, *, redacted: bool, photos: list[AlertPhoto] = ()) -> dict:
+    """A timeline step; ``photos`` are the alert's photos, of which the step's own are listed."""
     if redacted:
         return {"status": step.status, "created_at": _time(step.created_at)}
     return {
@@ -67,16 +69,21 @@ def step_view(step: AlertStep, *, redacted: bool) -> dict:
         "created_at": _time(step.created_at),
         "note": step.note,
         "actor": _person(step.actor),
-        "photos": [photo.id for photo in step.photos.all()],
+        "photos": [photo.id for photo in photos if photo.step_id == step.id],
     }
 
 
-def information_view(information: AlertInformation, *, redacted: bool) -> dict:
+def information_view(information: AlertInformation, *, redacted: bool, photos: list[AlertPhoto] = ()) -> dict:
+    """A member's addition; ``photos`` are the alert's photos, of which this addition's own are shown."""
     view = {
         "id": information.id,
         "text": information.text,
         "created_at": _time(information.created_at),
-        "photos": [photo_view(photo) for photo in information.photos.all() if photo.is_approved or not redacted],
+        "photos": [
+            photo_view(photo)
+            for photo in photos
+            if photo.information_id == information.id and (photo.is_approved or not redacted)
+        ],
     }
     if not redacted:
         view["author"] = _person(information.author)
@@ -84,7 +91,21 @@ def information_view(information: AlertInformation, *, redacted: bool) -> dict:
     return view
 
 
-def alert_full(alert: Alert) -> dict:
+@dataclass(frozen=True)
+class AlertRelated:
+    """An alert's timeline, photos and information when the caller already holds them (no queries)."""
+
+    steps: list[AlertStep]
+    photos: list[AlertPhoto]
+    information: list[AlertInformation]
+
+    @classmethod
+    def of(cls, alert: Alert) -> "AlertRelated":
+        return cls(list(alert.steps.all()), list(alert.photos.all()), list(alert.information.all()))
+
+
+def alert_full(alert: Alert, related: AlertRelated | None = None) -> dict:
+    related = related or AlertRelated.of(alert)
     reporter = alert.reporter
     return {
         "id": alert.id,
@@ -100,13 +121,14 @@ def alert_full(alert: Alert) -> dict:
         "reporter": {**_person(reporter), "phone": reporter.phone},
         "merged_into": alert.merged_into_id,
         "created_at": _time(alert.created_at),
-        "photos": [photo_view(photo) for photo in alert.photos.all() if photo.information_id is None],
-        "steps": [step_view(step, redacted=False) for step in alert.steps.all()],
-        "information": [information_view(info, redacted=False) for info in alert.information.all()],
+        "photos": [photo_view(photo) for photo in related.photos if photo.information_id is None],
+        "steps": [step_view(step, redacted=False, photos=related.photos) for step in related.steps],
+        "information": [information_view(info, redacted=False, photos=related.photos) for info in related.information],
     }
 
 
-def alert_redacted(alert: Alert) -> dict:
+def alert_redacted(alert: Alert, related: AlertRelated | None = None) -> dict:
+    related = related or AlertRelated.of(alert)
     return {
         "id": alert.id,
         "category": _category(alert),
@@ -115,12 +137,12 @@ def alert_redacted(alert: Alert) -> dict:
         "location": {"lat": snap(alert.location.y), "lon": snap(alert.location.x)},
         "created_at": _time(alert.created_at),
         "merged_into": alert.merged_into_id,
-        "photos": [
-            photo_view(photo) for photo in alert.photos.all() if photo.is_approved and photo.information_id is None
-        ],
-        "steps": [step_view(step, redacted=True) for step in alert.steps.all()],
+        "photos": [photo_view(photo) for photo in related.photos if photo.is_approved and photo.information_id is None],
+        "steps": [step_view(step, redacted=True) for step in related.steps],
         "information": [
-            information_view(info, redacted=True) for info in alert.information.all() if not info.is_hidden
+            information_view(info, redacted=True, photos=related.photos)
+            for info in related.information
+            if not info.is_hidden
         ],
     }
 

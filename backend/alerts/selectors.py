@@ -23,9 +23,9 @@ ERROR_ALERT_NOT_FOUND = "No such alert."
 def _with_views(queryset: QuerySet[Alert]) -> QuerySet[Alert]:
     """Everything the presenters read, in a fixed number of queries whatever the page size."""
     return queryset.select_related("category", "precinct", "reporter").prefetch_related(
-        Prefetch("steps", queryset=AlertStep.objects.select_related("actor").prefetch_related("photos")),
+        Prefetch("steps", queryset=AlertStep.objects.select_related("actor")),
         Prefetch("photos", queryset=AlertPhoto.objects.order_by("id")),
-        Prefetch("information", queryset=AlertInformation.objects.select_related("author").prefetch_related("photos")),
+        Prefetch("information", queryset=AlertInformation.objects.select_related("author")),
     )
 
 

@@ -37,11 +37,6 @@ class AlertCreateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=MAX_DESCRIPTION_LENGTH, default="")
     photos = PhotoListField(required=False, default=list)
 
-    def validate_category(self, value: str) -> str:
-        if not Category.objects.filter(code=value, is_active=True).exists():
-            raise serializers.ValidationError("Unknown category.")
-        return value
-
 
 def idempotency_key_valid(value: str) -> bool:
     return 0 < len(value) <= IDEMPOTENCY_KEY_MAX_LENGTH and value.isascii() and value.isprintable()

@@ -1,8 +1,10 @@
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from PIL import Image
 
 from backend.accounts.models import Role
@@ -72,6 +74,16 @@ def test_reused_idempotency_key_with_a_different_body_is_422(client_for, precinc
     assert response.status_code == 422
     assert response.json()["error"]["message"] == ERROR_IDEMPOTENCY_MISMATCH
     assert Alert.objects.count() == 1
+
+
+def test_idempotency_key_older_than_24_hours_may_be_reused(client_for, precinct, neighbor):
+    client = client_for(neighbor)
+    first = client.post("/api/alerts/", body(), format="json", HTTP_IDEMPOTENCY_KEY="k-1").json()["id"]
+    Alert.objects.filter(id=first).update(created_at=timezone.now() - timedelta(hours=25))
+    response = client.post("/api/alerts/", body(description="new"), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert response.status_code == 201
+    assert response.json()["id"] != first
+    assert Alert.objects.get(id=first).idempotency_key == ""
 
 
 def test_idempotency_key_is_per_user(client_for, precinct, neighbor):

@@ -12,11 +12,13 @@ from django.utils import timezone
 
 from backend.accounts.scope import staff_scope
 from backend.common.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
+from backend.geo.models import Precinct
 from backend.geo.selectors import precinct_for_point
 
 from ..events import EventType, alert_event_record
 from ..models import Alert, AlertPhoto, AlertStatus, AlertStep, Category, ReporterRecord
 from ..photos import SanitizedPhoto
+from ..presenters import AlertRelated
 from .photos import photo_store, stored_files_delete
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -77,11 +79,16 @@ class AlertInput:
 
 
 def _idempotent_replay(*, reporter, key: str, fingerprint: str) -> Alert | None:
-    since = timezone.now() - IDEMPOTENCY_WINDOW
-    original = Alert.objects.filter(reporter=reporter, idempotency_key=key, created_at__gte=since).first()
-    if original is not None and original.request_fingerprint != fingerprint:
+    """The alert this key created within the window, if any; a key older than the window is released."""
+    holder = Alert.objects.filter(reporter=reporter, idempotency_key=key).first()
+    if holder is None:
+        return None
+    if holder.created_at < timezone.now() - IDEMPOTENCY_WINDOW:
+        Alert.objects.filter(id=holder.id).update(idempotency_key="")
+        return None
+    if holder.request_fingerprint != fingerprint:
         raise IdempotencyMismatch(ERROR_IDEMPOTENCY_MISMATCH, field="Idempotency-Key")
-    return original
+    return holder
 
 
 def alert_replay(*, reporter, idempotency_key: str, data: AlertInput) -> Alert | None:
@@ -110,9 +117,6 @@ def alert_create(*, reporter, data: AlertInput, idempotency_key: str = "") -> tu
     stored_paths: list[str] = []
     try:
         with transaction.atomic():
-            if idempotency_key:
-                # A key older than the window may be reused: release it from the old alert.
-                Alert.objects.filter(reporter=reporter, idempotency_key=idempotency_key).update(idempotency_key="")
             alert = Alert.objects.create(
                 reporter=reporter,
                 category=category,
@@ -120,16 +124,20 @@ def alert_create(*, reporter, data: AlertInput, idempotency_key: str = "") -> tu
                 location=Point(data.lon, data.lat, srid=4326),
                 accuracy_meters=data.accuracy_meters,
                 description=data.description,
-                precinct_id=match.precinct_id,
+                precinct=Precinct.objects.get(id=match.precinct_id),
                 is_overlap=match.is_overlap,
                 is_gap=match.is_gap,
                 idempotency_key=idempotency_key,
                 request_fingerprint=fingerprint,
             )
-            AlertStep.objects.create(alert=alert, status=S.RECEIVED, created_at=alert.created_at)
-            for photo in data.photos:
+            received = AlertStep.objects.create(alert=alert, status=S.RECEIVED, created_at=alert.created_at)
+            photos = [
                 photo_store(photo=photo, stored_paths=stored_paths, alert=alert, uploaded_by=reporter)
-            alert_event_record(event_type=EventType.ALERT_CREATED, alert_id=alert.id)
+                for photo in data.photos
+            ]
+            # Everything the event shows was just written here: no need to read it back.
+            snapshot = (alert, AlertRelated(steps=[received], photos=photos, information=[]))
+            alert_event_record(event_type=EventType.ALERT_CREATED, alert_id=alert.id, snapshot=snapshot)
     except IntegrityError:
         stored_files_delete(stored_paths)
         if not idempotency_key:

@@ -77,8 +77,14 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default="postgis://postgres@127.0.0.1:5432/vigia"),
 }
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
-DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# Under ASGI each request may run on another thread, so persistent per-thread connections pile up;
+# a psycopg pool per process bounds them instead (CONN_MAX_AGE must then be 0).
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+    "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=20),
+    "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -199,3 +205,29 @@ LOGGING = {
 # Debian 12 ships GDAL 3.6, which cannot block network access from spatial references; only
 # administrators load boundary files, and the machines have no outside network.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# Realtime (event log, websockets) and push notifications.
+EVENT_LOG_RETENTION_DAYS = env.int("EVENT_LOG_RETENTION_DAYS", default=30)
+CAP_SENDER = env.str("CAP_SENDER", default="vigia@carabineros.example.cl")
+# FCM: a service-account JSON file, or Application Default Credentials when GOOGLE_APPLICATION_CREDENTIALS is set.
+FCM_CREDENTIALS_FILE = env.str("FCM_CREDENTIALS_FILE", default="")
+FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")
+# Only for contract tests against a local fake of the FCM v1 API (e.g. http://127.0.0.1:8765).
+FCM_ENDPOINT_OVERRIDE = env.str("FCM_ENDPOINT_OVERRIDE", default="")
+FCM_HTTP_TIMEOUT_SECONDS = env.float("FCM_HTTP_TIMEOUT_SECONDS", default=10.0)
+# Web Push: a VAPID private key (PEM file path, or base64url raw/DER) and its public key for browsers.
+WEBPUSH_VAPID_PRIVATE_KEY = env.str("WEBPUSH_VAPID_PRIVATE_KEY", default="")
+WEBPUSH_VAPID_PUBLIC_KEY = env.str("WEBPUSH_VAPID_PUBLIC_KEY", default="")
+WEBPUSH_VAPID_SUBJECT = env.str("WEBPUSH_VAPID_SUBJECT", default="mailto:soporte@vigia.example.cl")
+WEBPUSH_TIMEOUT_SECONDS = env.float("WEBPUSH_TIMEOUT_SECONDS", default=10.0)
+# The worker POSTs to subscription endpoints: only known push services may be registered.
+WEBPUSH_ALLOWED_SCHEMES = env.list("WEBPUSH_ALLOWED_SCHEMES", default=["https"])
+WEBPUSH_ALLOWED_HOSTS = env.list(
+    "WEBPUSH_ALLOWED_HOSTS",
+    default=["fcm.googleapis.com", "push.services.mozilla.com", "notify.windows.com", "push.apple.com"],
+)
+PUSH_RETRY_BASE_SECONDS = env.float("PUSH_RETRY_BASE_SECONDS", default=15.0)
+PUSH_MAX_RETRIES = env.int("PUSH_MAX_RETRIES", default=5)
+CELERY_BEAT_SCHEDULE = {
+    "prune-event-log": {"task": "backend.alerts.tasks.event_log_prune", "schedule": 6 * 3600},
+}

@@ -1,7 +1,9 @@
 """Settings for pytest: the same real PostGIS and Redis, on separate databases and prefixes."""
 
+import os
+
 from .base import *  # noqa: F403
-from .base import BASE_DIR, CACHES, CHANNEL_LAYERS, STORAGES, env
+from .base import BASE_DIR, CACHES, CHANNEL_LAYERS, DATABASES, STORAGES, WEBPUSH_ALLOWED_HOSTS, env
 
 DEBUG = False
 WHITENOISE_USE_FINDERS = True
@@ -15,3 +17,16 @@ CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]["address"] = env.str(
 CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "vigia-test"
 CELERY_BROKER_URL = env.str("TEST_CELERY_BROKER_URL", default="redis://127.0.0.1:6379/13")
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+
+# Realtime tests start server processes and a Celery worker of their own; per-run names keep
+# concurrent test runs from hearing each other's groups and tasks on the shared Redis.
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = env.str(
+    "TEST_CHANNEL_LAYER_PREFIX", default=f"vigia-test-{os.getpid()}"
+)
+CELERY_TASK_DEFAULT_QUEUE = env.str("TEST_CELERY_QUEUE", default=f"vigia-test-{os.getpid()}")
+# Local Web Push receivers in tests listen on plain http on loopback.
+WEBPUSH_ALLOWED_SCHEMES = ["https", "http"]
+WEBPUSH_ALLOWED_HOSTS = [*WEBPUSH_ALLOWED_HOSTS, "127.0.0.1"]
+
+# Tests wrap each case in a transaction on one connection; a pool would hand out others.
+DATABASES["default"]["OPTIONS"].pop("pool", None)
