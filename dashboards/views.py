@@ -1,5 +1,210 @@
-from django.shortcuts import render
+"""The web pages. Views only gate access and render; each page's script talks to the APIs."""
+
+import datetime as dt
+import functools
+import hashlib
+from pathlib import Path
+
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from backend.accounts.scope import precincts_in_scope, staff_scope
+from backend.accounts.services import neighbor_register
+from backend.alerts import cap
+from backend.common.errors import DomainError
+
+from .access import ALERT_BUTTON_ROLES, COMMAND_ROLES, COMMUNITY_ROLES, DISPATCH_ROLES, role_required
+from .forms import NeighborRegisterForm
+from .page_config import base_config, transitions, url_pattern
+from .pages import PAGES, landing_url
+
+COMMAND_MONTHS_SHOWN = 12
 
 
 def home(request):
-    return render(request, "dashboards/home.html")
+    return render(request, "dashboards/home.html", {"pages": PAGES})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "dashboards/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return landing_url(self.request.user)
+
+
+def register(request):
+    """A neighbor signs up, is logged in and lands on the alert button."""
+    if request.user.is_authenticated:
+        return redirect(landing_url(request.user))
+    form = NeighborRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = neighbor_register(**form.service_arguments())
+        except DomainError as error:
+            form.add_service_error(error.field, error.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(landing_url(user))
+    return render(request, "dashboards/register.html", {"form": form})
+
+
+def _page(request, template: str, config: dict):
+    return render(request, template, {"config": {**base_config(request), **config}})
+
+
+@never_cache
+@role_required(*ALERT_BUTTON_ROLES)
+def alert_button(request):
+    return _page(
+        request,
+        "dashboards/alert_button.html",
+        {
+            "urls": {
+                "alerts": url_pattern("alerts:alerts"),
+                "alert_detail": url_pattern("alerts:alert-detail", "alert_id"),
+                "mine": url_pattern("alerts:alert-mine"),
+            }
+        },
+    )
+
+
+@never_cache
+@role_required(*DISPATCH_ROLES)
+def dispatch(request):
+    scope = staff_scope(request.user)
+    return _page(
+        request,
+        "dashboards/dispatch.html",
+        {
+            "transitions": transitions(),
+            "scope": {
+                "precinct_ids": None if scope.precinct_ids is None else sorted(scope.precinct_ids),
+                "agency": scope.agency,
+            },
+            "precincts": [
+                {"id": precinct.id, "code": precinct.code, "name": precinct.name}
+                for precinct in precincts_in_scope(request.user).order_by("name")
+            ],
+            "urls": {
+                "precincts": url_pattern("geo:precinct-list"),
+                "alerts": url_pattern("alerts:alerts"),
+                "alert_detail": url_pattern("alerts:alert-detail", "alert_id"),
+                "alert_steps": url_pattern("alerts:alert-step", "alert_id"),
+                "alert_merge": url_pattern("alerts:alert-merge", "alert_id"),
+                "photo_approve": url_pattern("alerts:photo-approve", "alert_id", "photo_id"),
+                "information_hide": url_pattern("alerts:alert-information-hide", "alert_id", "information_id"),
+                "messages": url_pattern("alerts:message-send"),
+            },
+            "message_choices": {"severity": cap.SEVERITIES, "urgency": cap.URGENCIES, "certainty": cap.CERTAINTIES},
+        },
+    )
+
+
+@never_cache
+@role_required(*COMMUNITY_ROLES)
+def community(request):
+    return _page(
+        request,
+        "dashboards/community.html",
+        {
+            "urls": {
+                "precincts": url_pattern("geo:precinct-list"),
+                "alerts": url_pattern("alerts:community-alerts"),
+                "alert": url_pattern("alerts:community-alert", "alert_id"),
+                "information": url_pattern("alerts:alert-information", "alert_id"),
+                "zones": url_pattern("alerts:zones"),
+                "zone": url_pattern("alerts:zone", "zone_id"),
+                "home_address": url_pattern("accounts:address"),
+                "me": url_pattern("accounts:me"),
+                "devices": url_pattern("alerts:device-list"),
+                "device": url_pattern("alerts:device-delete", "device_id"),
+                "preferences": url_pattern("alerts:push-preferences"),
+                "vapid": url_pattern("alerts:device-webpush-key"),
+                "messages_active": url_pattern("alerts:message-active"),
+            },
+        },
+    )
+
+
+def _recent_months(today: dt.date, count: int) -> list[str]:
+    year, month = today.year, today.month
+    labels = []
+    for _ in range(count):
+        labels.append(f"{year:04d}-{month:02d}")
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return labels
+
+
+@never_cache
+@role_required(*COMMAND_ROLES)
+def command(request):
+    precincts = list(precincts_in_scope(request.user).order_by("name"))
+    months = _recent_months(timezone.localdate(), COMMAND_MONTHS_SHOWN)
+    chosen_precinct = request.GET.get("precinct", "")
+    if chosen_precinct not in {precinct.code for precinct in precincts}:
+        chosen_precinct = precincts[0].code if len(precincts) == 1 else ""
+    chosen_month = request.GET.get("month", "")
+    if chosen_month not in months:
+        chosen_month = months[0]
+    return render(
+        request,
+        "dashboards/command.html",
+        {
+            "precincts": precincts,
+            "months": months,
+            "chosen_precinct": chosen_precinct,
+            "chosen_month": chosen_month,
+            "config": {
+                **base_config(request),
+                "precincts": [{"code": precinct.code, "name": precinct.name} for precinct in precincts],
+                "urls": {
+                    "stop_pack": url_pattern("analytics:stop-pack"),
+                    "stop_pack_page": url_pattern("analytics:stop-pack-page"),
+                    "dark_figure": url_pattern("analytics:dark-figure"),
+                    "hotspots": url_pattern("analytics:hotspots"),
+                    "adoption": url_pattern("analytics:adoption"),
+                    "map": url_pattern("analytics:map"),
+                },
+            },
+        },
+    )
+
+
+SHELL_ASSETS = (
+    "dashboards/css/app.css",
+    "dashboards/js/common.js",
+    "dashboards/js/live.js",
+    "dashboards/js/outbox.js",
+    "dashboards/js/alert_button.js",
+    "dashboards/js/session.js",
+    "dashboards/icons/icon.svg",
+    "dashboards/icons/icon-192.png",
+    "dashboards/manifest.webmanifest",
+)
+
+
+@functools.cache
+def shell_version() -> str:
+    """A digest of the offline shell's files: a new deployment's service worker replaces the old cache."""
+    digest = hashlib.sha256()
+    for path in SHELL_ASSETS:
+        digest.update(Path(finders.find(path)).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@require_GET
+def service_worker(request):
+    """The service worker lives at the site root so its scope covers every page."""
+    context = {"shell_assets": SHELL_ASSETS, "shell_version": shell_version()}
+    script = render_to_string("dashboards/sw.js", context, request=request)
+    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response

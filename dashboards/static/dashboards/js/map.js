@@ -1,0 +1,63 @@
+// Leaflet maps with no tile server: a plain background and our precinct boundaries (GeoJSON from the geo API).
+/* global L */
+
+import { api, config, t } from "./common.js";
+
+const SANTIAGO_SOUTH = [-33.53, -70.64];
+const PRIORITY_COLOURS = { 1: "#b3261e", 2: "#c45a00", 3: "#7a5c00", 4: "#1f5f8b" };
+
+export function priorityColour(priority) {
+  return PRIORITY_COLOURS[priority] || "#444";
+}
+
+export function createMap(container, { zoom = 12 } = {}) {
+  const map = L.map(container, { zoomControl: true, attributionControl: true, keyboard: true });
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution(t("Boundaries: IDE Chile (DPA 2023)"));
+  map.setView(SANTIAGO_SOUTH, zoom);
+  return map;
+}
+
+// Draw the precinct boundaries and (with ``fit``) fit the map to those in ``focusIds`` (all when null).
+export async function addPrecincts(map, { focusIds = null, fit = true } = {}) {
+  const { body } = await api(config.urls.precincts);
+  const features = body.features || [];
+  const inFocus = (feature) => focusIds === null || focusIds.includes(feature.id);
+  const layer = L.geoJSON(
+    { type: "FeatureCollection", features },
+    {
+      interactive: false,
+      style: (feature) => ({
+        color: inFocus(feature) ? "#0b3d2e" : "#8a8a8a",
+        weight: inFocus(feature) ? 2 : 1,
+        fillColor: inFocus(feature) ? "#e4efe9" : "#f1f1f1",
+        fillOpacity: 0.6,
+      }),
+    },
+  ).addTo(map);
+  const labels = L.layerGroup().addTo(map);
+  for (const feature of features) {
+    const centre = L.geoJSON(feature).getBounds().getCenter();
+    L.marker(centre, {
+      interactive: false,
+      keyboard: false,
+      icon: L.divIcon({ className: "precinct-label", html: "", iconSize: null }),
+    })
+      .addTo(labels)
+      .getElement().textContent = feature.properties.name;
+  }
+  const focused = features.filter(inFocus);
+  if (fit && focused.length) map.fitBounds(L.geoJSON({ type: "FeatureCollection", features: focused }).getBounds(), { padding: [12, 12] });
+  return layer;
+}
+
+export function alertMarker(alert, { radius = 9 } = {}) {
+  const colour = priorityColour(alert.category && alert.category.priority);
+  return L.circleMarker([alert.location.lat, alert.location.lon], {
+    radius,
+    color: "#ffffff",
+    weight: 2,
+    fillColor: colour,
+    fillOpacity: 0.95,
+  });
+}

@@ -1,0 +1,87 @@
+"""``manage.py demo_setup``: accounts per role, zones and alerts at several steps; running it twice changes nothing."""
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from backend.accounts.models import Role, User
+from backend.alerts.models import Alert, AlertInformation, Event, Zone
+from backend.geo.fixture import south_precinct_fixture_path
+from backend.geo.models import Precinct
+from dashboards.management.commands.demo_setup import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def south_precinct():
+    call_command("load_precincts", str(south_precinct_fixture_path()), stdout=io.StringIO(), stderr=io.StringIO())
+    return Precinct.objects.all()
+
+
+def demo_setup() -> str:
+    output = io.StringIO()
+    call_command("demo_setup", "--skip-synthetic", stdout=output)
+    return output.getvalue()
+
+
+def snapshot() -> dict:
+    return {
+        "users": sorted(User.objects.values_list("username", "role", "agency")),
+        "alerts": sorted(Alert.objects.values_list("idempotency_key", "status")),
+        "zones": sorted(Zone.objects.values_list("member__username", "name")),
+        "information": AlertInformation.objects.count(),
+        "events": Event.objects.count(),
+    }
+
+
+def test_demo_setup_creates_one_account_per_role_with_the_printed_password(south_precinct):
+    output = demo_setup()
+
+    assert {user.role for user in User.objects.all()} == set(Role.values)
+    for username in ("vecino", "despacho", "mando", "bomberos", "admin"):
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+        assert username in output
+    assert DEMO_PASSWORD in output
+    for path in ("/alerta/", "/comunidad/", "/despacho/", "/mando/"):
+        assert path in output
+    assert set(User.objects.get(username="despacho").precincts.all()) == set(south_precinct)
+    assert User.objects.get(username="bomberos").agency == "bomberos"
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_demo_alerts_sit_at_different_steps_with_their_events(south_precinct):
+    demo_setup()
+
+    statuses = dict(Alert.objects.values_list("idempotency_key", "status"))
+    assert statuses == {
+        "demo-1": "received",
+        "demo-2": "contacted",
+        "demo-3": "on_scene",
+        "demo-4": "resolved",
+        "demo-5": "received",
+        "demo-6": "received",
+    }
+    assert Alert.objects.get(idempotency_key="demo-5").agency == "bomberos"
+    assert Event.objects.filter(type="alert.created").count() == 6
+    assert sorted(Zone.objects.values_list("name", flat=True)) == ["Casa", "Trabajo"]
+    assert AlertInformation.objects.get().alert.idempotency_key == "demo-2"
+
+
+def test_running_demo_setup_twice_changes_nothing(south_precinct):
+    demo_setup()
+    first = snapshot()
+
+    output = demo_setup()
+
+    assert snapshot() == first
+    assert "0 created, 6 already there" in output
+
+
+def test_demo_setup_needs_the_precincts_loaded_first():
+    with pytest.raises(CommandError, match="load_precincts"):
+        demo_setup()
+    assert User.objects.count() == 0
