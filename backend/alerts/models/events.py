@@ -22,9 +22,7 @@ class Event(models.Model):
 
     type = models.CharField(max_length=40, choices=EventType.choices)
     alert = models.ForeignKey("alerts.Alert", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    message = models.ForeignKey(
-        "alerts.MassMessage", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    message = models.ForeignKey("alerts.MassMessage", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     precinct = models.ForeignKey("geo.Precinct", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     agency = models.CharField(max_length=20, blank=True)
     # Where the community should hear of it: the alert's snapped point or the message's area.
