@@ -216,10 +216,47 @@ def _import_rate(rows: int, year_start: dt.datetime) -> float:
     return rows / seconds
 
 
+def _linkage_timings(precinct_ids: list[int], month, repetitions: int) -> None:
+    from backend.analytics.models import IncidentLink, LinkStatus
+    from backend.analytics.services.linkage import incident_links_compute
+
+    def run():
+        return incident_links_compute(precinct_ids=precinct_ids, month=month, preset="default")
+
+    run()  # the stored proposals now match the data, as after any earlier run
+    print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}")
+    rerun, summary = _median_seconds(run, repetitions)
+    counts = f"{summary.formal_count:,} formal × {summary.alert_count:,} alerts → {summary.proposed:,} links"
+    print(f"linkage rerun, one month, 7 precincts, default preset: median {rerun:.2f} s ({counts})")
+    timings = []
+    for _ in range(repetitions):
+        # From scratch: no proposals for the month, so every link is inserted (and FK-checked at commit).
+        IncidentLink.objects.filter(
+            preset="default",
+            status=LinkStatus.PROPOSED,
+            formal_report__occurred_at__gte=month.start,
+            formal_report__occurred_at__lt=month.end,
+        ).delete()
+        _vacuum()
+        seconds, _ = _median_seconds(run, 1)
+        timings.append(seconds)
+    print(
+        f"linkage from scratch, one month, 7 precincts, default preset: median {statistics.median(timings):.2f} s "
+        f"(runs {', '.join(f'{t:.2f}' for t in timings)})"
+    )
+    print(f"load average after: {Path('/proc/loadavg').read_text().split()[:3]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1M formal reports and 1M alerts")
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument(
+        "--linkage-only",
+        action="store_true",
+        help="time only the 7-precinct default-preset linkage: a rerun and a run from scratch",
+    )
+    parser.add_argument("--repetitions", type=int, default=3, help="runs per linkage timing")
     options = parser.parse_args()
     size = int(FULL_SIZE * options.scale)
 
@@ -253,6 +290,9 @@ def main() -> None:
     all_ids = [p.id for p in precincts]
     print(f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs")
     print(f"Data: {size:,} formal reports, {size:,} alerts; month {month.label}; pack precinct {precinct.name}")
+    if options.linkage_only:
+        _linkage_timings(all_ids, month, options.repetitions)
+        return
 
     link_default, summary = _median_seconds(
         lambda: incident_links_compute(precinct_ids=all_ids, month=month, preset="default"), 3

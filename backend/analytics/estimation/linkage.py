@@ -30,6 +30,8 @@ SECONDS_PER_HOUR = 3600.0
 EARTH_RADIUS_M = 6_371_008.8  # IUGG mean radius
 # Formal events per block when expanding candidates, to bound memory on dense inputs.
 CANDIDATE_BLOCK_SIZE = 20_000
+# Below this many pairs kept in a round, greedy matching finishes pair by pair.
+GREEDY_ROUND_MINIMUM = 1_000
 
 ERROR_THRESHOLDS = "max_distance_m and max_hours must be positive."
 ERROR_LENGTHS = "ids, x_m, y_m, categories and occurred_at_s must have the same length."
@@ -126,46 +128,27 @@ def link_events(
     if len(formal) == 0 or len(alerts) == 0:
         return []
 
-    formal_index, alert_index = _candidate_pairs(formal, alerts, max_distance_m, max_hours * SECONDS_PER_HOUR)
     allowed = _compatibility_mask(formal.categories, alerts.categories, compatible)
-    formal_codes, alert_codes = allowed.codes
-    keep = allowed.matrix[formal_codes[formal_index], alert_codes[alert_index]]
-    formal_index, alert_index = formal_index[keep], alert_index[keep]
-
-    distance = np.hypot(
-        formal.x_m[formal_index] - alerts.x_m[alert_index], formal.y_m[formal_index] - alerts.y_m[alert_index]
+    formal_index, alert_index, distance, seconds_apart = _pairs_within(
+        formal, alerts, allowed, max_distance_m, max_hours * SECONDS_PER_HOUR
     )
-    seconds_apart = np.abs(formal.occurred_at_s[formal_index] - alerts.occurred_at_s[alert_index])
-    within = (distance <= max_distance_m) & (seconds_apart <= max_hours * SECONDS_PER_HOUR)
-    formal_index, alert_index = formal_index[within], alert_index[within]
-    distance, seconds_apart = distance[within], seconds_apart[within]
 
     # Ranks of the ids give a deterministic tie-break for any sortable id type.
     formal_rank = _ranks(formal.ids)[formal_index]
     alert_rank = _ranks(alerts.ids)[alert_index]
     order = np.lexsort((alert_rank, formal_rank, seconds_apart, distance))
 
-    matched_formal = np.zeros(len(formal), dtype=bool)
-    matched_alert = np.zeros(len(alerts), dtype=bool)
-    pairs: list[LinkedPair] = []
-    formal_ids, alert_ids = formal.ids.tolist(), alerts.ids.tolist()
-    most_pairs = min(len(formal), len(alerts))
-    for position in order.tolist():
-        i, j = int(formal_index[position]), int(alert_index[position])
-        if matched_formal[i] or matched_alert[j]:
-            continue
-        matched_formal[i] = matched_alert[j] = True
-        pairs.append(
-            LinkedPair(
-                formal_id=formal_ids[i],
-                alert_id=alert_ids[j],
-                distance_m=float(distance[position]),
-                hours_apart=float(seconds_apart[position]) / SECONDS_PER_HOUR,
-            )
+    kept = order[_greedy_matching(formal_index[order], alert_index[order], len(formal), len(alerts))]
+    return [
+        LinkedPair(formal_id=formal_id, alert_id=alert_id, distance_m=metres, hours_apart=seconds / SECONDS_PER_HOUR)
+        for formal_id, alert_id, metres, seconds in zip(
+            formal.ids[formal_index[kept]].tolist(),
+            alerts.ids[alert_index[kept]].tolist(),
+            distance[kept].tolist(),
+            seconds_apart[kept].tolist(),
+            strict=True,
         )
-        if len(pairs) == most_pairs:
-            break
-    return pairs
+    ]
 
 
 def link_with_preset(
@@ -240,19 +223,25 @@ def _ranks(ids: np.ndarray) -> np.ndarray:
     return inverse.ravel()
 
 
-def _candidate_pairs(
-    formal: EventTable, alerts: EventTable, cell_m: float, cell_s: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Index pairs whose space–time grid cells touch; a superset of the pairs within thresholds."""
+def _pairs_within(
+    formal: EventTable, alerts: EventTable, allowed: _Compatibility, max_distance_m: float, max_seconds: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Compatible index pairs within both thresholds, with their distance and seconds apart.
+
+    Candidates come from a space–time grid of max_distance_m × max_distance_m × max_seconds
+    cells: events more than one cell apart on any axis are beyond a threshold. Alerts are
+    sorted by cell key with x least significant, so the three cells along x next to a formal
+    event are one contiguous run and nine range searches per event cover all 27 cells.
+    """
     x0 = min(formal.x_m.min(), alerts.x_m.min())
     y0 = min(formal.y_m.min(), alerts.y_m.min())
     t0 = min(formal.occurred_at_s.min(), alerts.occurred_at_s.min())
 
     def cells(table: EventTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return (
-            np.floor((table.x_m - x0) / cell_m).astype(np.int64),
-            np.floor((table.y_m - y0) / cell_m).astype(np.int64),
-            np.floor((table.occurred_at_s - t0) / cell_s).astype(np.int64),
+            np.floor((table.x_m - x0) / max_distance_m).astype(np.int64),
+            np.floor((table.y_m - y0) / max_distance_m).astype(np.int64),
+            np.floor((table.occurred_at_s - t0) / max_seconds).astype(np.int64),
         )
 
     fx, fy, ft = cells(formal)
@@ -270,31 +259,90 @@ def _candidate_pairs(
     alert_keys = key(ax, ay, at)
     alert_order = np.argsort(alert_keys, kind="stable")
     sorted_keys = alert_keys[alert_order]
+    # Probing formal events in key order keeps the binary searches in cache.
+    formal_order = np.argsort(key(fx, fy, ft), kind="stable")
+    formal_codes, alert_codes = allowed.codes
 
-    formal_parts: list[np.ndarray] = []
-    alert_parts: list[np.ndarray] = []
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     for block in _blocks(len(formal), CANDIDATE_BLOCK_SIZE):
-        bx, by, bt = fx[block], fy[block], ft[block]
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for dt in (-1, 0, 1):
-                    probe = key(bx + dx, by + dy, bt + dt)
-                    starts = np.searchsorted(sorted_keys, probe, side="left")
-                    ends = np.searchsorted(sorted_keys, probe, side="right")
-                    counts = ends - starts
-                    total = int(counts.sum())
-                    if total == 0:
-                        continue
-                    owner = np.repeat(np.arange(block.start, block.stop, dtype=np.int64), counts)
-                    # Position of each candidate inside its run of equal keys.
-                    run_start = np.repeat(np.cumsum(counts) - counts, counts)
-                    offset = np.arange(total, dtype=np.int64) - run_start
-                    formal_parts.append(owner)
-                    alert_parts.append(alert_order[np.repeat(starts, counts) + offset])
-    if not formal_parts:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    return np.concatenate(formal_parts), np.concatenate(alert_parts)
+        members = formal_order[block]
+        bx, by, bt = fx[members], fy[members], ft[members]
+        for dy in (-1, 0, 1):
+            for dt in (-1, 0, 1):
+                starts = np.searchsorted(sorted_keys, key(bx - 1, by + dy, bt + dt), side="left")
+                ends = np.searchsorted(sorted_keys, key(bx + 1, by + dy, bt + dt), side="right")
+                counts = ends - starts
+                total = int(counts.sum())
+                if total == 0:
+                    continue
+                formal_index = np.repeat(members, counts)
+                # Position of each candidate inside its run of keys.
+                run_start = np.repeat(np.cumsum(counts) - counts, counts)
+                offset = np.arange(total, dtype=np.int64) - run_start
+                alert_index = alert_order[np.repeat(starts, counts) + offset]
+                keep = allowed.matrix[formal_codes[formal_index], alert_codes[alert_index]]
+                formal_index, alert_index = formal_index[keep], alert_index[keep]
+                distance = np.hypot(
+                    formal.x_m[formal_index] - alerts.x_m[alert_index],
+                    formal.y_m[formal_index] - alerts.y_m[alert_index],
+                )
+                seconds_apart = np.abs(formal.occurred_at_s[formal_index] - alerts.occurred_at_s[alert_index])
+                within = (distance <= max_distance_m) & (seconds_apart <= max_seconds)
+                parts.append((formal_index[within], alert_index[within], distance[within], seconds_apart[within]))
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
+    formal_parts, alert_parts, distance_parts, second_parts = zip(*parts, strict=True)
+    return (
+        np.concatenate(formal_parts),
+        np.concatenate(alert_parts),
+        np.concatenate(distance_parts),
+        np.concatenate(second_parts),
+    )
+
+
+def _greedy_matching(
+    formal_index: np.ndarray, alert_index: np.ndarray, formal_count: int, alert_count: int
+) -> np.ndarray:
+    """Positions of the pairs that greedy one-to-one matching keeps, visiting pairs in the given order.
+
+    Vectorised in rounds: a live pair that comes first for both its formal event and its alert
+    among the live pairs is kept by the sequential greedy too (every earlier pair touching
+    either side was dropped for a side matched by a kept pair). Each round keeps those pairs
+    and drops the pairs they block. Long chains of overlapping pairs need many rounds, so
+    when a round keeps few pairs the rest are visited one by one, as plain lists.
+    """
+    matched_formal = np.zeros(formal_count, dtype=bool)
+    matched_alert = np.zeros(alert_count, dtype=bool)
+    live = np.arange(len(formal_index), dtype=np.int64)
+    kept: list[np.ndarray] = []
+    while live.size:
+        formal_live, alert_live = formal_index[live], alert_index[live]
+        first = _first_occurrences(formal_live, formal_count) & _first_occurrences(alert_live, alert_count)
+        chosen = live[first]
+        kept.append(chosen)
+        matched_formal[formal_index[chosen]] = True
+        matched_alert[alert_index[chosen]] = True
+        live = live[~(matched_formal[formal_live] | matched_alert[alert_live])]
+        if chosen.size < GREEDY_ROUND_MINIMUM:
+            break
+    if live.size:
+        formal_flags, alert_flags = bytearray(matched_formal.tobytes()), bytearray(matched_alert.tobytes())
+        rest: list[int] = []
+        for position, i, j in zip(live.tolist(), formal_index[live].tolist(), alert_index[live].tolist(), strict=True):
+            if formal_flags[i] or alert_flags[j]:
+                continue
+            formal_flags[i] = alert_flags[j] = 1
+            rest.append(position)
+        kept.append(np.array(rest, dtype=np.int64))
+    return np.sort(np.concatenate(kept)) if kept else np.zeros(0, dtype=np.int64)
+
+
+def _first_occurrences(values: np.ndarray, size: int) -> np.ndarray:
+    """True where an entry of ``values`` (integers below ``size``) is the first entry with its value."""
+    positions = np.arange(len(values), dtype=np.int64)
+    first = np.full(size, len(values), dtype=np.int64)
+    np.minimum.at(first, values, positions)
+    return first[values] == positions
 
 
 def _blocks(n: int, size: int) -> Iterator[slice]:

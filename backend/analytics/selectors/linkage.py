@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import FloatField, Func, QuerySet
+from django.db import connection
+from django.db.models import FloatField, Func, Q, QuerySet
 
 from backend.alerts.models import Alert
 from backend.analytics.estimation import EventTable, project_to_local_metres
@@ -64,22 +65,24 @@ def incident_alerts_in(
 
 @dataclass(frozen=True)
 class LinkageCandidates:
+    """The month's records as event tables, and the precinct of each row (aligned with the tables)."""
+
     formal: EventTable
     alerts: EventTable
-    formal_precinct: dict[int, int]
-    alert_precinct: dict[int, int]
+    formal_precinct_ids: np.ndarray
+    alert_precinct_ids: np.ndarray
 
 
 def linkage_candidates(
     *, precinct_ids: Sequence[int], month: Month, category_codes: frozenset[str]
 ) -> LinkageCandidates:
     """The month's formal reports and crime alerts as planar arrays (two queries, no model instances)."""
-    formal_rows = list(
+    formal_rows = _rows(
         formal_reports_in(precinct_ids=precinct_ids, month=month).values_list(
             "id", Latitude("location"), Longitude("location"), "offense_type__code", Epoch("occurred_at"), "precinct_id"
         )
     )
-    alert_rows = list(
+    alert_rows = _rows(
         incident_alerts_in(precinct_ids=precinct_ids, month=month, category_codes=category_codes).values_list(
             "id", Latitude("location"), Longitude("location"), "category__code", Epoch("created_at"), "precinct_id"
         )
@@ -92,18 +95,36 @@ def linkage_candidates(
 
     def table(rows: list[tuple], xs: np.ndarray, ys: np.ndarray) -> EventTable:
         return EventTable.from_arrays(
-            [row[0] for row in rows],
+            np.array([row[0] for row in rows], dtype=np.int64),
             xs,
             ys,
             [f"{row[5]}{KEY_SEPARATOR}{row[3]}" for row in rows],
-            [row[4] for row in rows],
+            np.array([row[4] for row in rows], dtype=np.float64),
         )
 
     return LinkageCandidates(
         formal=table(formal_rows, x[:split], y[:split]),
         alerts=table(alert_rows, x[split:], y[split:]),
-        formal_precinct={row[0]: row[5] for row in formal_rows},
-        alert_precinct={row[0]: row[5] for row in alert_rows},
+        formal_precinct_ids=np.array([row[5] for row in formal_rows], dtype=np.int64),
+        alert_precinct_ids=np.array([row[5] for row in alert_rows], dtype=np.int64),
+    )
+
+
+def _rows(queryset: QuerySet) -> list[tuple]:
+    # A plain cursor skips the ORM's per-row iteration, and no ordering spares the database a sort.
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def incident_links_in_month(*, precinct_ids: Sequence[int], month: Month, preset: str) -> QuerySet[IncidentLink]:
+    """Links of a preset that touch a report or an incident alert of the month in these precincts."""
+    # Subqueries, not id lists: a month can hold more records than a statement can take parameters.
+    return IncidentLink.objects.filter(
+        Q(formal_report__in=formal_reports_in(precinct_ids=precinct_ids, month=month).values("id"))
+        | Q(alert__in=incident_alerts_in(precinct_ids=precinct_ids, month=month).values("id")),
+        preset=preset,
     )
 
 

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -16,8 +17,7 @@ from backend.analytics.selectors.areas import Month
 from backend.analytics.selectors.linkage import (
     KEY_SEPARATOR,
     crime_category_codes,
-    formal_reports_in,
-    incident_alerts_in,
+    incident_links_in_month,
     linkage_candidates,
     offense_compatibility,
 )
@@ -57,16 +57,22 @@ def incident_links_compute(*, precinct_ids: Sequence[int], month: Month, preset:
     candidates = linkage_candidates(
         precinct_ids=precinct_ids, month=month, category_codes=crime_category_codes(compatibility)
     )
-    # Subqueries, not id lists: a month can hold more records than a statement can take parameters.
-    in_month = Q(formal_report__in=formal_reports_in(precinct_ids=precinct_ids, month=month).values("id")) | Q(
-        alert__in=incident_alerts_in(precinct_ids=precinct_ids, month=month).values("id")
+    stored = list(
+        incident_links_in_month(precinct_ids=precinct_ids, month=month, preset=preset).values_list(
+            "id", "formal_report_id", "alert_id", "status", "distance_m", "hours_apart"
+        )
     )
-    IncidentLink.objects.filter(in_month, preset=preset, status=LinkStatus.PROPOSED).delete()
-    decided = list(
-        IncidentLink.objects.filter(in_month, preset=preset).values_list("formal_report_id", "alert_id", "status")
-    )
-    confirmed = [(formal_id, alert_id) for formal_id, alert_id, status in decided if status == LinkStatus.CONFIRMED]
-    unlinked = {(formal_id, alert_id) for formal_id, alert_id, status in decided if status == LinkStatus.UNLINKED}
+    proposed = {
+        (formal_id, alert_id): (link_id, distance_m, hours_apart)
+        for link_id, formal_id, alert_id, status, distance_m, hours_apart in stored
+        if status == LinkStatus.PROPOSED
+    }
+    confirmed = [
+        (formal_id, alert_id) for _, formal_id, alert_id, status, _, _ in stored if status == LinkStatus.CONFIRMED
+    ]
+    unlinked = {
+        (formal_id, alert_id) for _, formal_id, alert_id, status, _, _ in stored if status == LinkStatus.UNLINKED
+    }
     taken_formal = {formal_id for formal_id, _ in confirmed}
     taken_alert = {alert_id for _, alert_id in confirmed}
 
@@ -86,45 +92,68 @@ def incident_links_compute(*, precinct_ids: Sequence[int], month: Month, preset:
         for pair in link_with_preset(formal, alerts, preset, compatible=compatible)
         if (pair.formal_id, pair.alert_id) not in unlinked
     ]
-    _links_copy(pairs=pairs, preset=preset)
+    _links_replace(proposed=proposed, pairs=pairs, preset=preset)
+    linked = np.isin(candidates.formal.ids, [*taken_formal, *(pair.formal_id for pair in pairs)])
     _runs_record(
         precinct_ids=precinct_ids,
         month=month,
         preset=preset,
-        formal=Counter(candidates.formal_precinct.values()),
-        alerts=Counter(candidates.alert_precinct.values()),
-        links=Counter(
-            candidates.formal_precinct[formal_id]
-            for formal_id in [*taken_formal, *(pair.formal_id for pair in pairs)]
-            if formal_id in candidates.formal_precinct
-        ),
+        formal=_per_precinct(candidates.formal_precinct_ids),
+        alerts=_per_precinct(candidates.alert_precinct_ids),
+        links=_per_precinct(candidates.formal_precinct_ids[linked]),
     )
     return LinkageSummary(
         preset=preset,
-        formal_count=len(candidates.formal_precinct),
-        alert_count=len(candidates.alert_precinct),
+        formal_count=len(candidates.formal),
+        alert_count=len(candidates.alerts),
         confirmed_kept=len(confirmed),
         proposed=len(pairs),
     )
 
 
-def _links_copy(*, pairs: Sequence[LinkedPair], preset: str) -> None:
-    # COPY: a month can propose tens of thousands of links, and bulk INSERTs of them take seconds.
-    now = timezone.now()
-    columns = "formal_report_id, alert_id, preset, distance_m, hours_apart, status, created_at"
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(f"COPY {IncidentLink._meta.db_table} ({columns}) FROM STDIN") as copy,
-    ):
-        for pair in pairs:
-            copy.write_row(
-                (pair.formal_id, pair.alert_id, preset, round(pair.distance_m, 1), round(pair.hours_apart, 3),
-                 LinkStatus.PROPOSED, now)
-            )  # fmt: skip
+def _links_replace(
+    *, proposed: dict[tuple[int, int], tuple[int, float, float]], pairs: Sequence[LinkedPair], preset: str
+) -> None:
+    """Make the stored proposals equal to ``pairs``, touching only the rows that change.
+
+    A rerun over unchanged data proposes the same pairs, so rewriting them all would spend
+    seconds on index updates and on the foreign-key checks every inserted row costs at commit.
+    Unchanged proposals keep their id, so a link an analyst has open stays reviewable.
+    """
+    fresh: list[tuple[int, int, float, float]] = []
+    kept: set[int] = set()
+    for pair in pairs:
+        values = (round(pair.distance_m, 1), round(pair.hours_apart, 3))
+        stored = proposed.get((pair.formal_id, pair.alert_id))
+        if stored is not None and stored[1:] == values:
+            kept.add(stored[0])
+        else:
+            fresh.append((pair.formal_id, pair.alert_id, *values))
+    stale = [link_id for link_id, _, _ in proposed.values() if link_id not in kept]
+    table = IncidentLink._meta.db_table
+    with connection.cursor() as cursor:
+        if stale:
+            # Before the inserts, as the one-to-one unique indexes are checked row by row. The status
+            # test keeps a proposal an analyst confirmed or unlinked since it was read.
+            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s) AND status = %s", [stale, LinkStatus.PROPOSED])
+        if fresh:
+            # COPY of preformatted text: a month can propose tens of thousands of links. Sorted by
+            # report so the commit-time foreign-key checks walk the referenced tables in order.
+            fresh.sort()
+            created_at = timezone.now().isoformat()
+            columns = "formal_report_id, alert_id, preset, distance_m, hours_apart, status, created_at"
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                copy.write(
+                    "".join(
+                        f"{formal_id}\t{alert_id}\t{preset}\t{distance_m!r}\t{hours_apart!r}\t"
+                        f"{LinkStatus.PROPOSED.value}\t{created_at}\n"
+                        for formal_id, alert_id, distance_m, hours_apart in fresh
+                    )
+                )
 
 
 def _without(table: EventTable, ids: set[int]) -> EventTable:
-    keep = [index for index, event_id in enumerate(table.ids.tolist()) if event_id not in ids]
+    keep = ~np.isin(table.ids, list(ids))
     return EventTable(
         ids=table.ids[keep],
         x_m=table.x_m[keep],
@@ -132,6 +161,11 @@ def _without(table: EventTable, ids: set[int]) -> EventTable:
         categories=table.categories[keep],
         occurred_at_s=table.occurred_at_s[keep],
     )
+
+
+def _per_precinct(precinct_ids: np.ndarray) -> Counter:
+    values, counts = np.unique(precinct_ids, return_counts=True)
+    return Counter(dict(zip(values.tolist(), counts.tolist(), strict=True)))
 
 
 def _runs_record(
