@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-pytest_plugins = ["tests.plugins.realtime"]
+pytest_plugins = ["tests.plugins.realtime", "tests.plugins.browser"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,12 +1,77 @@
-"""Celery tasks for alerts. (Interim: the realtime work replaces event_push with real FCM / Web Push sending.)"""
+"""Celery tasks for alerts: push notifications for logged events, and the event log's retention.
+
+``event_push`` plans the sends and fans out one task per batch, so a retry resends only the devices of
+that batch that failed transiently, with exponential backoff and jitter.
+"""
+
+import logging
+import random
 
 from celery import shared_task
+from django.conf import settings
 
-from .models import EventType
+from . import push
+from .models import Event, EventType
+from .services.retention import event_log_prune as event_log_prune_service
 
-PUSH_EVENT_TYPES = frozenset({EventType.ALERT_CREATED, EventType.ALERT_STEP_ADDED, EventType.MESSAGE_SENT})
+logger = logging.getLogger(__name__)
+
+PUSH_EVENT_TYPES = frozenset(
+    {
+        EventType.ALERT_CREATED,
+        EventType.ALERT_STEP_ADDED,
+        EventType.MESSAGE_SENT,
+        EventType.MESSAGE_UPDATED,
+        EventType.MESSAGE_CANCELLED,
+    }
+)
+
+
+def retry_countdown(retries: int) -> float:
+    """Exponential backoff with ±20 % jitter, so retries after an outage do not arrive together."""
+    return settings.PUSH_RETRY_BASE_SECONDS * (2**retries) * random.uniform(0.8, 1.2)
 
 
 @shared_task(ignore_result=True)
 def event_push(event_id: int) -> None:
-    return None
+    event = Event.objects.filter(id=event_id).first()
+    if event is None or event.type not in PUSH_EVENT_TYPES:
+        return
+    fcm_batches, webpush_batches = push.event_push_batches(event)
+    for device_ids in fcm_batches:
+        fcm_push_batch.delay(event_id, device_ids)
+    for device_ids in webpush_batches:
+        webpush_push_batch.delay(event_id, device_ids)
+
+
+def _send_with_retry(task, send, event_id: int, device_ids: list[int]) -> None:
+    event = Event.objects.filter(id=event_id).first()
+    if event is None:
+        return  # pruned meanwhile: too old to be worth a push
+    outcome = send(device_ids=device_ids, notice=push.event_notice(event))
+    if not outcome.retry:
+        return
+    if task.request.retries >= settings.PUSH_MAX_RETRIES:
+        logger.warning("Giving up on %d devices for event %s.", len(outcome.retry), event_id)
+        return
+    raise task.retry(
+        args=(event_id, outcome.retry),
+        countdown=retry_countdown(task.request.retries),
+        max_retries=settings.PUSH_MAX_RETRIES,
+    )
+
+
+@shared_task(bind=True, ignore_result=True)
+def fcm_push_batch(self, event_id: int, device_ids: list[int]) -> None:
+    _send_with_retry(self, push.fcm_send, event_id, device_ids)
+
+
+@shared_task(bind=True, ignore_result=True)
+def webpush_push_batch(self, event_id: int, device_ids: list[int]) -> None:
+    _send_with_retry(self, push.webpush_send, event_id, device_ids)
+
+
+@shared_task(ignore_result=True)
+def event_log_prune() -> int:
+    """Beat-schedulable: delete events older than EVENT_LOG_RETENTION_DAYS."""
+    return event_log_prune_service()

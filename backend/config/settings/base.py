@@ -231,3 +231,10 @@ PUSH_MAX_RETRIES = env.int("PUSH_MAX_RETRIES", default=5)
 CELERY_BEAT_SCHEDULE = {
     "prune-event-log": {"task": "backend.alerts.tasks.event_log_prune", "schedule": 6 * 3600},
 }
+# channels-redis' pub/sub layer: one PUBLISH per group, and each server process fans a message out to
+# its own sockets in memory instead of popping one Redis message per socket. It keeps no backlog,
+# which the event log already covers (clients resume from it).
+if env.bool("CHANNEL_LAYER_PUBSUB", default=False):
+    CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.pubsub.RedisPubSubChannelLayer"
+    for _option in ("capacity", "expiry", "group_expiry"):
+        CHANNEL_LAYERS["default"]["CONFIG"].pop(_option, None)

@@ -1,0 +1,123 @@
+"""Mass messages: dispatch and command send, update and cancel; anyone may read them as CAP 1.2.
+
+The feed of messages in force is ``GET /api/messages/active/``: a JSON list of message views, each
+with its CAP msgType and the absolute URL of its CAP document (``/api/messages/<id>.cap``).
+"""
+
+from django.contrib.gis.geos import Point
+from django.http import HttpResponse
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.permissions import IsCommand
+
+from .. import presenters
+from ..cap import CAP_CONTENT_TYPE
+from ..message_feed import message_cap_document, message_cap_type, message_get, messages_active
+from ..serializers_realtime import MessageCancelSerializer, MessageContentSerializer, MessageSendSerializer
+from ..services.messages import (
+    MessageContent,
+    MessageTarget,
+    mass_message_cancel,
+    mass_message_send,
+    mass_message_update,
+)
+
+CONTENT_FIELDS = ("headline", "body", "instruction", "severity", "urgency", "certainty", "expires_at")
+
+
+def _view(request, message) -> dict:
+    view = presenters.message_view(message)
+    return {**view, "msg_type": message_cap_type(message), "cap_url": request.build_absolute_uri(view["cap_url"])}
+
+
+def _content(data: dict) -> MessageContent:
+    return MessageContent(**{name: data[name] for name in CONTENT_FIELDS})
+
+
+class MessageSendApi(APIView):
+    """Send a message to a polygon, a radius or a whole precinct in your scope."""
+
+    permission_classes = [IsCommand]
+
+    @extend_schema(request=MessageSendSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        serializer = MessageSendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        center = data.get("center")
+        target = MessageTarget(
+            kind=data["target"],
+            area=data.get("area"),
+            center=Point(center["lon"], center["lat"], srid=4326) if center else None,
+            radius_meters=data.get("radius_meters"),
+            description=data["area_description"],
+        )
+        message = mass_message_send(
+            sender=request.user, precinct_id=data["precinct"], content=_content(data), target=target
+        )
+        return Response(_view(request, message), status=status.HTTP_201_CREATED)
+
+
+class MessageUpdateApi(APIView):
+    """Replace the current version's wording (CAP Update); the area stays."""
+
+    permission_classes = [IsCommand]
+
+    @extend_schema(request=MessageContentSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, message_id: int):
+        serializer = MessageContentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        update = mass_message_update(
+            actor=request.user, message_id=message_id, content=_content(serializer.validated_data)
+        )
+        return Response(_view(request, update), status=status.HTTP_201_CREATED)
+
+
+class MessageCancelApi(APIView):
+    """Withdraw a message (CAP Cancel)."""
+
+    permission_classes = [IsCommand]
+
+    @extend_schema(request=MessageCancelSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, message_id: int):
+        serializer = MessageCancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cancel = mass_message_cancel(actor=request.user, message_id=message_id, note=serializer.validated_data["note"])
+        return Response(_view(request, cancel), status=status.HTTP_201_CREATED)
+
+
+class MessageCapApi(APIView):
+    """One message as an OASIS CAP 1.2 document. Public: mass messages are public warnings."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses={(200, CAP_CONTENT_TYPE): OpenApiTypes.STR})
+    def get(self, request, message_id: int):
+        return HttpResponse(message_cap_document(message_get(message_id=message_id)), content_type=CAP_CONTENT_TYPE)
+
+
+class MessageActiveListApi(APIView):
+    """The messages in force, newest first, with links to their CAP documents."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        return Response({"messages": [_view(request, message) for message in messages_active()]})
+
+
+urlpatterns = [
+    path("messages/", MessageSendApi.as_view(), name="message-send"),
+    path("messages/active/", MessageActiveListApi.as_view(), name="message-active"),
+    path("messages/<int:message_id>.cap", MessageCapApi.as_view(), name="message-cap"),
+    path("messages/<int:message_id>/update/", MessageUpdateApi.as_view(), name="message-update"),
+    path("messages/<int:message_id>/cancel/", MessageCancelApi.as_view(), name="message-cancel"),
+]

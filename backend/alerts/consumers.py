@@ -1,0 +1,325 @@
+"""Websocket consumers: the live dispatch feed, the community feed, and a reporter's own alert.
+
+Protocol
+========
+
+Connect to one of::
+
+    /ws/dispatch/          dispatchers, agency operators (their agency only), administrators: full detail
+    /ws/community/         any signed-in member: redacted events whose area meets one of their zones
+    /ws/alerts/<id>/       the alert's reporter: that alert's full timeline
+
+Authenticate with ``?token=<API token>``, a session cookie, or a first message
+``{"type": "auth", "token": "..."}`` sent within ``AUTH_TIMEOUT_SECONDS``. Add ``?last_event_id=N`` to
+resume after the last event seen.
+
+Server to client, in this order:
+
+1. ``{"type": "hello", "stream": "dispatch"|"community"|"alert", "resumed_from": N|null, "full_resync": bool}``
+2. the replayed events (ids above N; none for a fresh connection, which starts "from now"),
+3. live events.
+
+An event frame is the log's envelope ``{"id", "type", "created_at", ...payload}`` (shapes in
+``events.py``). On one socket ids strictly increase and no id is sent twice. ``full_resync: true``
+means N was unknown or already pruned: the client should drop what it holds, because the replay
+starts at the oldest retained event.
+
+Client to server:
+
+* ``{"type": "ping"}``                      answered with ``{"type": "pong"}``
+* ``{"type": "resume", "last_event_id": N}`` answered with ``{"type": "resumed", ...}`` (as hello) and a replay
+* ``{"type": "auth", "token": "..."}``     only before authenticating
+
+Anything else gets ``{"type": "error", "code", "message"}`` and the socket stays open. Close codes:
+4401 unauthenticated, 4403 out of scope. Idle sockets are kept alive by the ASGI server's protocol
+pings (uvicorn ``--ws-ping-interval``, daphne ``--ping-interval``; 20 s by default).
+
+Ordering: a socket joins its groups *before* reading the log. Consumers handle one message at a time,
+so live events that arrive during a replay wait in the channel layer and are then sent only if their
+id is newer than the last one sent. A live event that skips ids is checked against the log first
+(``live.EventWindow``), so an out-of-order or dropped broadcast never becomes a silent gap.
+"""
+
+import asyncio
+import json
+import logging
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from redis.exceptions import RedisError
+
+from backend.accounts.websocket_auth import user_for_token
+
+from . import replay
+from .live import event_window, layer_watchdog
+
+logger = logging.getLogger(__name__)
+
+AUTH_TIMEOUT_SECONDS = 5.0
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+# 1012 "service restart": the client should reconnect and resume.
+CLOSE_RECONNECT = 1012
+LAYER_RETRY_MIN_SECONDS = 0.1
+LAYER_RETRY_MAX_SECONDS = 2.0
+
+ERROR_MALFORMED = "Each message must be a JSON object with a string 'type'."
+ERROR_UNKNOWN_TYPE = "Unknown message type {type!r}; expected ping, resume or auth."
+ERROR_INVALID_RESUME_ID = "last_event_id must be a non-negative integer."
+ERROR_ALREADY_AUTHENTICATED = "This socket is already authenticated."
+
+
+def parse_event_id(value) -> int | None:
+    """A resume id from the query string or a message, or None when it is not a non-negative integer."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    if isinstance(value, int) and value >= 0:
+        return value
+    return None
+
+
+class EventStreamConsumer(AsyncJsonWebsocketConsumer):
+    """One socket's ordered, gap-free view of the event log; subclasses say who may connect to what."""
+
+    stream_kind = ""
+
+    def authorize(self, user) -> tuple[replay.Stream, list[str]] | None:
+        raise NotImplementedError
+
+    # Channels' __call__ assigns channel_receive and hands it to its dispatch loop. Wrapping it here
+    # keeps a Redis outage from killing the socket, and lets the watchdog hand us notices in-process
+    # (through ``notify``), so they are handled in turn with the layer's messages.
+    @property
+    def channel_receive(self):
+        return self._resilient_channel_receive
+
+    @channel_receive.setter
+    def channel_receive(self, raw_receive) -> None:
+        self._raw_channel_receive = raw_receive
+        self._notices: asyncio.Queue = asyncio.Queue()
+        self._pending_receive: asyncio.Future | None = None
+
+    def notify(self, message: dict) -> None:
+        self._notices.put_nowait(message)
+
+    async def _resilient_channel_receive(self) -> dict:
+        delay = LAYER_RETRY_MIN_SECONDS
+        notice: asyncio.Future | None = None
+        try:
+            while True:
+                if not self._notices.empty():
+                    return self._notices.get_nowait()
+                if self._pending_receive is None:
+                    self._pending_receive = asyncio.ensure_future(self._raw_channel_receive())
+                notice = asyncio.ensure_future(self._notices.get())
+                done, _ = await asyncio.wait({self._pending_receive, notice}, return_when=asyncio.FIRST_COMPLETED)
+                if notice in done:
+                    return notice.result()  # the layer receive stays pending for the next call
+                notice.cancel()
+                received, self._pending_receive = self._pending_receive, None
+                try:
+                    return received.result()
+                except (RedisError, OSError):
+                    logger.debug("Channel layer unreachable for %s; retrying in %.1f s.", self.channel_name, delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, LAYER_RETRY_MAX_SECONDS)
+        except asyncio.CancelledError:
+            for future in (notice, self._pending_receive):
+                if future is not None:
+                    future.cancel()
+            raise
+
+    # Connection lifecycle
+
+    async def connect(self) -> None:
+        self.stream: replay.Stream | None = None
+        self.groups_joined: list[str] = []
+        self.zones: list = []
+        self.last_sent_id = 0
+        self.auth_deadline: asyncio.Task | None = None
+        # Close codes need an accepted socket; closing before accept is an HTTP 403 without a code.
+        await self.accept()
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            await self._start(user)
+        elif self._query("token") is not None:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+        else:
+            self.auth_deadline = asyncio.create_task(self._close_unless_authenticated())
+
+    async def disconnect(self, code: int) -> None:
+        if self.auth_deadline is not None:
+            self.auth_deadline.cancel()
+        layer_watchdog(self.channel_layer_alias).unregister(self)
+        for group in self.groups_joined:
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except (RedisError, OSError):
+                pass  # Redis is down; the group entry expires on its own.
+
+    async def _close_unless_authenticated(self) -> None:
+        await asyncio.sleep(AUTH_TIMEOUT_SECONDS)
+        if self.stream is None:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def _start(self, user) -> None:
+        authorized = await database_sync_to_async(self.authorize)(user)
+        if authorized is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.stream, groups = authorized
+        if self.stream.kind == replay.STREAM_COMMUNITY:
+            self.zones = await database_sync_to_async(replay.member_zone_shapes)(member_id=user.id)
+        # Groups first, log second: anything committed meanwhile is queued for us, then deduplicated by id.
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined = groups
+        layer_watchdog(self.channel_layer_alias).register(self)
+        raw_resume_id = self._query("last_event_id")
+        resume_id = None if raw_resume_id is None else parse_event_id(raw_resume_id)
+        if raw_resume_id is not None and resume_id is None:
+            await self._send_error("invalid_resume_id", ERROR_INVALID_RESUME_ID)
+            resume_id = -1  # unknown: resync fully rather than guess
+        await self._resume(resume_id, frame_type="hello")
+
+    def _query(self, name: str) -> str | None:
+        values = parse_qs(self.scope.get("query_string", b"").decode()).get(name)
+        return values[0] if values else None
+
+    # Client messages
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
+        try:
+            content = json.loads(text_data) if text_data is not None else None
+        except ValueError:
+            content = None
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            if self.stream is None and self.auth_deadline is not None:
+                await self.close(code=CLOSE_UNAUTHENTICATED)
+            else:
+                await self._send_error("malformed", ERROR_MALFORMED)
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: dict, **kwargs) -> None:
+        message_type = content["type"]
+        if self.stream is None:
+            await self._authenticate(content)
+        elif message_type == "ping":
+            await self.send_json({"type": "pong"})
+        elif message_type == "resume":
+            resume_id = parse_event_id(content.get("last_event_id"))
+            if resume_id is None:
+                await self._send_error("invalid_resume_id", ERROR_INVALID_RESUME_ID)
+            else:
+                await self._resume(resume_id, frame_type="resumed")
+        elif message_type == "auth":
+            await self._send_error("already_authenticated", ERROR_ALREADY_AUTHENTICATED)
+        else:
+            await self._send_error("unknown_type", ERROR_UNKNOWN_TYPE.format(type=message_type[:40]))
+
+    async def _authenticate(self, content: dict) -> None:
+        if self.auth_deadline is None:
+            return  # closing already (out of scope or a bad token)
+        token = content.get("token")
+        user = await user_for_token(token) if content["type"] == "auth" and isinstance(token, str) else None
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.auth_deadline.cancel()
+        self.auth_deadline = None
+        await self._start(user)
+
+    async def _send_error(self, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message})
+
+    # Delivery
+
+    async def _resume(self, resume_id: int | None, *, frame_type: str) -> None:
+        plan = await database_sync_to_async(replay.resume_plan)(last_event_id=resume_id)
+        await self.send_json(
+            {
+                "type": frame_type,
+                "stream": self.stream.kind,
+                "resumed_from": resume_id if resume_id is None or resume_id >= 0 else None,
+                "full_resync": plan.is_full_resync,
+            }
+        )
+        self.last_sent_id = plan.after_id
+        if plan.is_replay:
+            await self._replay()
+
+    async def _replay(self, *, before_id: int | None = None) -> None:
+        """Send the stream's logged events after the last one sent (and below ``before_id``), page by page."""
+        while True:
+            envelopes = await database_sync_to_async(replay.stream_events)(
+                self.stream, after_id=self.last_sent_id, before_id=before_id, limit=replay.REPLAY_BATCH_SIZE
+            )
+            for envelope in envelopes:
+                await self._send_event(envelope)
+            if len(envelopes) < replay.REPLAY_BATCH_SIZE:
+                return
+
+    async def _send_event(self, envelope: dict) -> None:
+        await self.send_json(envelope)
+        self.last_sent_id = envelope["id"]
+
+    async def event_deliver(self, message: dict) -> None:
+        """A live event from ``broadcasts``; the log decides whether anything before it was missed."""
+        if self.stream is None or not self.stream.accepts_agency(message.get("agency", "")):
+            return
+        envelope = message["event"]
+        event_id = envelope["id"]
+        if event_id <= self.last_sent_id:
+            return
+        if event_id > self.last_sent_id + 1:
+            skipped = await event_window().between(after_id=self.last_sent_id, before_id=event_id)
+            if skipped is None or any(self.stream.matches(meta, self.zones) for meta in skipped):
+                await self._replay(before_id=event_id)
+        await self._send_event(envelope)
+
+    async def layer_recovered(self, message: dict) -> None:
+        """Redis restarted or was unreachable: groups may be gone and broadcasts lost."""
+        if self.stream is None:
+            return
+        if not await self._rejoin_groups():
+            return
+        await self._replay()
+
+    async def groups_refresh(self, message: dict) -> None:
+        if self.stream is not None:
+            await self._rejoin_groups()
+
+    async def _rejoin_groups(self) -> bool:
+        try:
+            for group in self.groups_joined:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except (RedisError, OSError):
+            logger.warning("Could not rejoin groups of %s; asking the client to reconnect.", self.channel_name)
+            await self.close(code=CLOSE_RECONNECT)
+            return False
+        return True
+
+
+class DispatchConsumer(EventStreamConsumer):
+    """The live feed of a dispatch console: full detail for the precincts (and agency) in scope."""
+
+    def authorize(self, user):
+        return replay.dispatch_stream_for(user)
+
+
+class CommunityConsumer(EventStreamConsumer):
+    """A member's feed: redacted alerts and mass messages in their zones."""
+
+    def authorize(self, user):
+        return replay.community_stream_for(user)
+
+
+class ReporterAlertConsumer(EventStreamConsumer):
+    """A reporter following their own alert's timeline."""
+
+    def authorize(self, user):
+        return replay.alert_stream_for(user, alert_id=self.scope["url_route"]["kwargs"]["alert_id"])

@@ -1,0 +1,105 @@
+"""Input validation for mass messages, push devices and push preferences."""
+
+import json
+
+from django.contrib.gis.geos import GEOSException, GEOSGeometry
+from rest_framework import serializers
+
+from backend.common.coordinates import LatitudeField, LongitudeField
+
+from . import cap
+from .models import DeviceKind
+from .services.messages import MAX_BODY_LENGTH, TARGETS
+
+MAX_HEADLINE_LENGTH = 160
+MAX_INSTRUCTION_LENGTH = 1_000
+MAX_NOTE_LENGTH = 1_000
+ERROR_AREA_GEOJSON = "Must be a GeoJSON Polygon or MultiPolygon in longitude, latitude order."
+ERROR_TARGET_FIELDS = "target '{target}' needs: {fields}."
+
+
+class AreaField(serializers.JSONField):
+    """A GeoJSON Polygon or MultiPolygon as GEOS (SRID 4326); validity and size are the service's to check."""
+
+    def to_internal_value(self, data):
+        data = super().to_internal_value(data)
+        if not isinstance(data, dict) or data.get("type") not in ("Polygon", "MultiPolygon"):
+            raise serializers.ValidationError(ERROR_AREA_GEOJSON)
+        try:
+            geometry = GEOSGeometry(json.dumps(data), srid=4326)
+        except (GEOSException, ValueError, TypeError) as error:
+            raise serializers.ValidationError(ERROR_AREA_GEOJSON) from error
+        if geometry.empty:
+            raise serializers.ValidationError(ERROR_AREA_GEOJSON)
+        return geometry
+
+
+class CenterSerializer(serializers.Serializer):
+    lat = LatitudeField()
+    lon = LongitudeField()
+
+
+class MessageContentSerializer(serializers.Serializer):
+    headline = serializers.CharField(max_length=MAX_HEADLINE_LENGTH)
+    body = serializers.CharField(max_length=MAX_BODY_LENGTH)
+    instruction = serializers.CharField(max_length=MAX_INSTRUCTION_LENGTH, required=False, allow_blank=True, default="")
+    severity = serializers.ChoiceField(choices=cap.SEVERITIES, default="Moderate")
+    urgency = serializers.ChoiceField(choices=cap.URGENCIES, default="Expected")
+    certainty = serializers.ChoiceField(choices=cap.CERTAINTIES, default="Likely")
+    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class MessageSendSerializer(MessageContentSerializer):
+    """``target``: ``polygon`` (+ ``area``), ``radius`` (+ ``center`` and ``radius_meters``) or ``precinct``."""
+
+    precinct = serializers.IntegerField(min_value=1)
+    target = serializers.ChoiceField(choices=TARGETS)
+    area = AreaField(required=False)
+    center = CenterSerializer(required=False)
+    radius_meters = serializers.IntegerField(required=False)
+    area_description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate(self, data: dict) -> dict:
+        needed = {"polygon": ("area",), "radius": ("center", "radius_meters"), "precinct": ()}[data["target"]]
+        missing = [name for name in needed if name not in data]
+        if missing:
+            message = ERROR_TARGET_FIELDS.format(target=data["target"], fields=", ".join(needed))
+            raise serializers.ValidationError(dict.fromkeys(missing, message))
+        return data
+
+
+class MessageCancelSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=MAX_NOTE_LENGTH, required=False, allow_blank=True, default="")
+
+
+class WebPushKeysSerializer(serializers.Serializer):
+    p256dh = serializers.CharField(max_length=200)
+    auth = serializers.CharField(max_length=100)
+
+
+class WebPushSubscriptionSerializer(serializers.Serializer):
+    """The browser's PushSubscription.toJSON()."""
+
+    endpoint = serializers.CharField(max_length=1024)
+    keys = WebPushKeysSerializer()
+
+
+class DeviceRegisterSerializer(serializers.Serializer):
+    """FCM: ``{"kind": "fcm", "token": ...}``; Web Push: ``{"kind": "webpush", "subscription": {...}}``."""
+
+    kind = serializers.ChoiceField(choices=DeviceKind.choices)
+    token = serializers.CharField(max_length=1024, required=False)
+    subscription = WebPushSubscriptionSerializer(required=False)
+
+    def validate(self, data: dict) -> dict:
+        if data["kind"] == DeviceKind.FCM and not data.get("token"):
+            raise serializers.ValidationError({"token": "An FCM device needs its registration token."})
+        if data["kind"] == DeviceKind.WEB_PUSH and not data.get("subscription"):
+            raise serializers.ValidationError({"subscription": "A Web Push device needs its subscription."})
+        return data
+
+
+class PushPreferencesSerializer(serializers.Serializer):
+    """``{"preferences": {"<category code>": true|false, ...}}``."""
+
+    preferences = serializers.DictField(child=serializers.BooleanField(), allow_empty=False)
