@@ -93,8 +93,8 @@ def one_megabyte_photo() -> bytes:
     from PIL import Image
 
     generator = random.Random(5)
-    # Noise does not compress, so a 640 x 540 image is about 1 MB as a high-quality JPEG.
-    image = Image.frombytes("RGB", (640, 540), bytes(generator.getrandbits(8) for _ in range(640 * 540 * 3)))
+    # Noise does not compress, so a 900 x 720 image is about 1 MB as a high-quality JPEG.
+    image = Image.frombytes("RGB", (900, 720), generator.randbytes(900 * 720 * 3))
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=98)
     return buffer.getvalue()
