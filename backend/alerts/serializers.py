@@ -1,12 +1,10 @@
 """Input validation for the alerts API. Output shapes live in presenters.py (shared with the event log)."""
 
-import json
-
-from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from rest_framework import serializers
 
 from backend.accounts.models import Agency
 from backend.common.coordinates import FiniteFloatField, LatitudeField, LongitudeField
+from backend.common.geojson import GeoJSONGeometryField
 
 from .models import AlertStatus, Category
 
@@ -81,28 +79,12 @@ class DispatchFilterSerializer(serializers.Serializer):
         return data
 
 
-class PolygonField(serializers.JSONField):
-    """A GeoJSON Polygon, returned as a GEOS polygon in SRID 4326."""
-
-    def to_internal_value(self, data):
-        data = super().to_internal_value(data)
-        if not isinstance(data, dict) or data.get("type") != "Polygon":
-            raise serializers.ValidationError(ERROR_GEOMETRY)
-        try:
-            geometry = GEOSGeometry(json.dumps(data), srid=4326)
-        except (GEOSException, ValueError, TypeError) as error:
-            raise serializers.ValidationError(ERROR_GEOMETRY) from error
-        if geometry.empty:
-            raise serializers.ValidationError(ERROR_GEOMETRY)
-        return geometry
-
-
 class ZoneCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=80)
     lat = LatitudeField(required=False)
     lon = LongitudeField(required=False)
     radius_meters = serializers.IntegerField(required=False)
-    boundary = PolygonField(required=False)
+    boundary = GeoJSONGeometryField(geometry_types=("Polygon",), error_message=ERROR_GEOMETRY, required=False)
 
     def validate(self, data: dict) -> dict:
         has_circle = all(key in data for key in ("lat", "lon", "radius_meters"))

@@ -1,11 +1,9 @@
 """Input validation for mass messages, push devices and push preferences."""
 
-import json
-
-from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from rest_framework import serializers
 
 from backend.common.coordinates import LatitudeField, LongitudeField
+from backend.common.geojson import GeoJSONGeometryField
 
 from . import cap
 from .models import DeviceKind
@@ -16,22 +14,6 @@ MAX_INSTRUCTION_LENGTH = 1_000
 MAX_NOTE_LENGTH = 1_000
 ERROR_AREA_GEOJSON = "Must be a GeoJSON Polygon or MultiPolygon in longitude, latitude order."
 ERROR_TARGET_FIELDS = "target '{target}' needs: {fields}."
-
-
-class AreaField(serializers.JSONField):
-    """A GeoJSON Polygon or MultiPolygon as GEOS (SRID 4326); validity and size are the service's to check."""
-
-    def to_internal_value(self, data):
-        data = super().to_internal_value(data)
-        if not isinstance(data, dict) or data.get("type") not in ("Polygon", "MultiPolygon"):
-            raise serializers.ValidationError(ERROR_AREA_GEOJSON)
-        try:
-            geometry = GEOSGeometry(json.dumps(data), srid=4326)
-        except (GEOSException, ValueError, TypeError) as error:
-            raise serializers.ValidationError(ERROR_AREA_GEOJSON) from error
-        if geometry.empty:
-            raise serializers.ValidationError(ERROR_AREA_GEOJSON)
-        return geometry
 
 
 class CenterSerializer(serializers.Serializer):
@@ -54,7 +36,9 @@ class MessageSendSerializer(MessageContentSerializer):
 
     precinct = serializers.IntegerField(min_value=1)
     target = serializers.ChoiceField(choices=TARGETS)
-    area = AreaField(required=False)
+    area = GeoJSONGeometryField(
+        geometry_types=("Polygon", "MultiPolygon"), error_message=ERROR_AREA_GEOJSON, required=False
+    )
     center = CenterSerializer(required=False)
     radius_meters = serializers.IntegerField(required=False)
     area_description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
