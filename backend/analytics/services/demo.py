@@ -101,7 +101,7 @@ def _hotspot_centres(seed: int) -> dict[int, list[tuple[float, float]]]:
     return centres
 
 
-def _months_back(count: int) -> list[Month]:
+def demo_months(count: int) -> list[Month]:
     month = Month.containing(local_today())
     months = [month]
     for _ in range(count - 1):
@@ -141,7 +141,7 @@ def synthetic_demo_load(*, months: int = 3, seed: int = 1) -> DemoResult:
     for precinct_index, precinct in enumerate(precincts):
         shape = shapely.from_wkb(bytes(precinct.boundary.wkb))
         n_true = max(int((precinct.population or 0) * INCIDENTS_PER_THOUSAND_PEOPLE_PER_MONTH / 1000), 30)
-        for month_index, month in enumerate(_months_back(months)):
+        for month_index, month in enumerate(demo_months(months)):
             days = (month.next_first_day - month.first_day).days
             synthetic = generate_incidents(
                 seed * 100_003 + precinct_index * 101 + month_index,

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from backend.analytics.services.demo import synthetic_demo_load
+from backend.analytics.estimation import LINKAGE_PRESETS
+from backend.analytics.services.demo import demo_months, synthetic_demo_load
+from backend.analytics.services.linkage import incident_links_compute
 from backend.geo.models import Precinct
 
 
@@ -25,3 +27,9 @@ class Command(BaseCommand):
         )
         for skipped in result.skipped:
             self.stdout.write(f"Skipped {skipped}.")
+        # Link the two sources so the dark figure has its m; analysts would review these proposals.
+        precinct_ids = list(Precinct.objects.values_list("id", flat=True))
+        for month in demo_months(months):
+            for preset in LINKAGE_PRESETS:
+                summary = incident_links_compute(precinct_ids=precinct_ids, month=month, preset=preset)
+                self.stdout.write(f"Linked {month.first_day:%Y-%m} ({preset}): {summary.proposed} proposed links.")
