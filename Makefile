@@ -81,8 +81,13 @@ demo: setup
 	  trap 'kill %1 2>/dev/null' EXIT; \
 	  $(VENV)/bin/uvicorn backend.config.asgi:application --host $(HOST) --port $(PORT) --workers 2 --no-access-log
 
+# Long: builds its own databases (vigia_bench, vigia_bench_rt) with a million rows each; see BENCHMARKS.md.
 bench: setup
-	$(PY) bench/run_all.py
+	$(PY) bench/bench_geo.py
+	$(PY) bench/bench_gistar.py
+	$(PY) bench/bench_alerts.py
+	$(PY) bench/bench_analytics.py
+	$(PY) bench/bench_realtime.py
 
 clean:
 	rm -rf $(STAMPS) $(VENV) var
