@@ -39,7 +39,6 @@ from ..serializers import (
     idempotency_key_valid,
 )
 from ..services import AlertInput, alert_create, alert_merge, alert_transition, information_add, photo_approve
-from ..services.alerts import alert_replay
 from ..services.community import information_hide
 from ..services.photos import photos_sanitize
 
@@ -135,10 +134,12 @@ class AlertListCreateApi(APIView):
             description=fields["description"],
             photos=photos_sanitize(fields["photos"]),
         )
-        alert, created = alert_replay(reporter=request.user, idempotency_key=key, data=alert_input), False
-        if alert is None:
-            self._throttle(request)
-            alert, created = alert_create(reporter=request.user, data=alert_input, idempotency_key=key)
+        alert, created = alert_create(
+            reporter=request.user,
+            data=alert_input,
+            idempotency_key=key,
+            before_new_alert=lambda: self._throttle(request),
+        )
         view = presenters.alert_full(reporter_alert_get(reporter=request.user, alert_id=alert.id))
         body = {**view, "flags": _flags(alert)}
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -91,14 +92,13 @@ def _idempotent_replay(*, reporter, key: str, fingerprint: str) -> Alert | None:
     return holder
 
 
-def alert_replay(*, reporter, idempotency_key: str, data: AlertInput) -> Alert | None:
-    """The alert an earlier request with this key created, if this is a retry of it."""
-    if not idempotency_key:
-        return None
-    return _idempotent_replay(reporter=reporter, key=idempotency_key, fingerprint=data.fingerprint())
-
-
-def alert_create(*, reporter, data: AlertInput, idempotency_key: str = "") -> tuple[Alert, bool]:
+def alert_create(
+    *,
+    reporter,
+    data: AlertInput,
+    idempotency_key: str = "",
+    before_new_alert: Callable[[], None] | None = None,
+) -> tuple[Alert, bool]:
     """Route and save an alert with its photos, all or nothing. Returns (alert, created).
 
     A retry with the same Idempotency-Key within 24 h returns the original alert and creates nothing.
@@ -110,6 +110,9 @@ def alert_create(*, reporter, data: AlertInput, idempotency_key: str = "") -> tu
         original = _idempotent_replay(reporter=reporter, key=idempotency_key, fingerprint=fingerprint)
         if original is not None:
             return original, False
+    if before_new_alert is not None:
+        # e.g. the per-user rate limit, which an honest retry must not consume
+        before_new_alert()
     category = Category.objects.filter(code=data.category, is_active=True).first()
     if category is None:
         raise DomainError(ERROR_UNKNOWN_CATEGORY, field="category")

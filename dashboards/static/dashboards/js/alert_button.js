@@ -11,6 +11,7 @@ import {
   registerServiceWorker,
   statusLabel,
   t,
+  timelineList,
   url,
 } from "./common.js";
 import { LiveStream, showConnectionState } from "./live.js";
@@ -193,19 +194,7 @@ function renderTimeline(alert) {
     el("h2", { id: "timeline-heading", text: t("Alert #{id}: {category}", { id: alert.id, category: categoryLabel(category) }) }),
     status,
   );
-  const steps = el("ol", { className: "timeline", "aria-label": t("Response timeline") });
-  for (const step of alert.steps) {
-    steps.append(
-      el(
-        "li",
-        { className: `step step-${step.status}`, dataset: { status: step.status } },
-        el("strong", { text: statusLabel(step.status) }),
-        " ",
-        el("time", { datetime: step.created_at, text: formatTime(step.created_at) }),
-        step.note ? el("p", { className: "note", text: step.note }) : null,
-      ),
-    );
-  }
+  const steps = timelineList(alert, { "aria-label": t("Response timeline") });
   timelinePanel.append(steps);
   timelinePanel.hidden = false;
   if (followed && followed.stream) showConnectionState(status, followed.stream.state || "connecting");

@@ -112,6 +112,25 @@ export function formatTime(iso, { withDate = false } = {}) {
   return new Intl.DateTimeFormat(config.language || undefined, options).format(date);
 }
 
+// A response timeline; officers' names appear only where the view carries them (dispatch, reporter).
+export function timelineList(alert, attributes = {}) {
+  const list = el("ol", { className: "timeline", ...attributes });
+  for (const step of alert.steps) {
+    list.append(
+      el(
+        "li",
+        { className: `step step-${step.status}`, dataset: { status: step.status } },
+        el("strong", { text: statusLabel(step.status) }),
+        " ",
+        el("time", { datetime: step.created_at, text: formatTime(step.created_at) }),
+        step.actor ? el("span", { className: "muted", text: ` · ${step.actor.name}` }) : null,
+        step.note ? el("p", { className: "note", text: step.note }) : null,
+      ),
+    );
+  }
+  return list;
+}
+
 export function formatAge(iso, now = Date.now()) {
   const minutes = Math.max(0, Math.round((now - new Date(iso).getTime()) / 60000));
   if (minutes < 1) return t("just now");

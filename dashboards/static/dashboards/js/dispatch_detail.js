@@ -1,7 +1,7 @@
 // The selected alert in the dispatch console: reporter, photos, timeline, duplicates and the next steps.
 // The legal next steps come from config.transitions, rendered from the server's TRANSITIONS table.
 
-import { api, categoryLabel, clear, config, el, formatAge, formatTime, showError, statusLabel, t, url } from "./common.js";
+import { api, categoryLabel, clear, config, el, formatAge, formatTime, showError, statusLabel, t, timelineList, url } from "./common.js";
 
 const panel = document.getElementById("detail");
 let shownId = null;
@@ -63,24 +63,6 @@ function photoFigure(alert, photo, { onChanged, refresh }) {
   }
   figure.append(caption);
   return figure;
-}
-
-function stepsList(alert) {
-  const list = el("ol", { className: "timeline" });
-  for (const step of alert.steps) {
-    list.append(
-      el(
-        "li",
-        { className: `step step-${step.status}`, dataset: { status: step.status } },
-        el("strong", { text: statusLabel(step.status) }),
-        " ",
-        el("time", { datetime: step.created_at, text: formatTime(step.created_at) }),
-        step.actor ? el("span", { className: "muted", text: ` · ${step.actor.name}` }) : null,
-        step.note ? el("p", { className: "note", text: step.note }) : null,
-      ),
-    );
-  }
-  return list;
 }
 
 function stepForm(alert, { onChanged, refresh }) {
@@ -254,7 +236,7 @@ export async function renderDetail(alertId, { onChanged, onSelect, quiet = false
       ? section(t("Photos"), el("div", { className: "photos" }, ...alert.photos.map((photo) => photoFigure(alert, photo, handlers))))
       : null,
     section(t("Next step"), stepForm(alert, handlers)),
-    section(t("Timeline"), stepsList(alert)),
+    section(t("Timeline"), timelineList(alert)),
     section(t("Possible duplicates"), duplicatesList(alert, alert.possible_duplicates || [], handlers)),
     section(t("Added by neighbors"), informationList(alert, handlers)),
     alert.response_times ? section(t("Response times"), responseTimes(alert.response_times)) : null,
