@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from channels.layers import channel_layers
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
@@ -11,6 +12,13 @@ pytest_plugins = ["tests.plugins.realtime", "tests.plugins.browser"]
 def _clear_cache():
     # Throttle counters live in the (real, Redis) cache; each test starts with none.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    # Each test runs its own event loop, and channels-redis keeps per-loop locks that a finished loop can leave
+    # held (a receive's backup cleaner still pending). A server process has one loop; a test gets one layer.
+    channel_layers.backends.clear()
 
 
 @pytest.fixture(autouse=True)

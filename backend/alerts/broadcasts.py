@@ -4,9 +4,11 @@ Groups:
 
 * ``dispatch.precinct.<id>``  dispatch consoles of a precinct (agency operators filter by agency)
 * ``alert.<id>``              the reporter following their own alert
-* ``community.member.<id>``   one community member, on every socket they have open
+* ``community``               one hub per server process (``live.CommunityHub``), which hands each event
+                              to its sockets of the members listed in ``members``
 
-Each group message is ``{"type": "event.deliver", "event": envelope, "agency": str}``.
+Each group message is ``{"type": "event.deliver", "event": envelope, "agency": str}``; community messages
+add ``"members": [ids]``, found by PostGIS, so a mass message to 10,000 members is one message per process.
 """
 
 import asyncio
@@ -19,8 +21,7 @@ from .models import Event, Zone
 
 logger = logging.getLogger(__name__)
 DELIVER = "event.deliver"
-# channels-redis opens one connection per concurrent send; bound the fan-out's parallelism.
-MAX_CONCURRENT_SENDS = 64
+COMMUNITY_GROUP = "community"
 
 
 def dispatch_group(precinct_id: int) -> str:
@@ -30,9 +31,6 @@ def dispatch_group(precinct_id: int) -> str:
 def alert_group(alert_id: int) -> str:
     return f"alert.{alert_id}"
 
-
-def member_group(user_id: int) -> str:
-    return f"community.member.{user_id}"
 
 
 def event_envelope(event: Event, *, redacted: bool) -> dict | None:
@@ -50,13 +48,7 @@ def zone_member_ids(area) -> list[int]:
 
 async def _send_all(sends: list[tuple[str, dict]]) -> None:
     layer = get_channel_layer()
-    limit = asyncio.Semaphore(MAX_CONCURRENT_SENDS)
-
-    async def send(group: str, message: dict) -> None:
-        async with limit:
-            await layer.group_send(group, message)
-
-    await asyncio.gather(*(send(group, message) for group, message in sends))
+    await asyncio.gather(*(layer.group_send(group, message) for group, message in sends))
 
 
 def event_broadcast(*, event: Event) -> None:
@@ -74,8 +66,11 @@ def event_broadcast(*, event: Event) -> None:
             sends.append((alert_group(event.alert_id), {"type": DELIVER, "event": full, "agency": event.agency}))
         redacted = event_envelope(event, redacted=True)
         if redacted is not None and event.area is not None:
-            message = {"type": DELIVER, "event": redacted, "agency": event.agency}
-            sends.extend((member_group(member_id), message) for member_id in zone_member_ids(event.area))
+            members = zone_member_ids(event.area)
+            if members:
+                sends.append(
+                    (COMMUNITY_GROUP, {"type": DELIVER, "event": redacted, "agency": event.agency, "members": members})
+                )
         async_to_sync(_send_all)(sends)
     except Exception:
         logger.exception("Broadcast of event %s failed; clients will catch up from the event log.", event_id)

@@ -52,7 +52,7 @@ from redis.exceptions import RedisError
 from backend.accounts.websocket_auth import user_for_token
 
 from . import replay
-from .live import event_window, layer_watchdog
+from .live import LAYER_RETRY_MAX_SECONDS, LAYER_RETRY_MIN_SECONDS, community_hub, event_window, layer_watchdog
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +61,6 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 # 1012 "service restart": the client should reconnect and resume.
 CLOSE_RECONNECT = 1012
-LAYER_RETRY_MIN_SECONDS = 0.1
-LAYER_RETRY_MAX_SECONDS = 2.0
 
 ERROR_MALFORMED = "Each message must be a JSON object with a string 'type'."
 ERROR_UNKNOWN_TYPE = "Unknown message type {type!r}; expected ping, resume or auth."
@@ -154,6 +152,8 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
         if self.auth_deadline is not None:
             self.auth_deadline.cancel()
         layer_watchdog(self.channel_layer_alias).unregister(self)
+        if self.stream is not None and self.stream.kind == replay.STREAM_COMMUNITY:
+            await community_hub(self.channel_layer_alias).unregister(self.stream.member_id, self)
         for group in self.groups_joined:
             try:
                 await self.channel_layer.group_discard(group, self.channel_name)
@@ -171,9 +171,10 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.stream, groups = authorized
+        # Groups first, log second: anything committed meanwhile is queued for us, then deduplicated by id.
         if self.stream.kind == replay.STREAM_COMMUNITY:
             self.zones = await database_sync_to_async(replay.member_zone_shapes)(member_id=user.id)
-        # Groups first, log second: anything committed meanwhile is queued for us, then deduplicated by id.
+            await community_hub(self.channel_layer_alias).register(user.id, self)
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         self.groups_joined = groups
@@ -263,8 +264,8 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
             if len(envelopes) < replay.REPLAY_BATCH_SIZE:
                 return
 
-    async def _send_event(self, envelope: dict) -> None:
-        await self.send_json(envelope)
+    async def _send_event(self, envelope: dict, *, text: str | None = None) -> None:
+        await self.send(text_data=text if text is not None else json.dumps(envelope))
         self.last_sent_id = envelope["id"]
 
     async def event_deliver(self, message: dict) -> None:
@@ -279,7 +280,7 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
             skipped = await event_window().between(after_id=self.last_sent_id, before_id=event_id)
             if skipped is None or any(self.stream.matches(meta, self.zones) for meta in skipped):
                 await self._replay(before_id=event_id)
-        await self._send_event(envelope)
+        await self._send_event(envelope, text=message.get("text"))
 
     async def layer_recovered(self, message: dict) -> None:
         """Redis restarted or was unreachable: groups may be gone and broadcasts lost."""

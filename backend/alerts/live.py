@@ -8,25 +8,34 @@
 * ``LayerWatchdog`` notices when Redis restarts (groups live in Redis and are lost) or was unreachable
   (broadcasts failed), and tells every socket of this process to rejoin its groups and catch up from
   the log. It also re-adds groups hourly, before channels-redis' ``group_expiry`` forgets them.
+* ``CommunityHub`` is each process's one subscription to community events. ``broadcasts`` publishes an
+  event once, with the ids of the members whose zones it meets (a PostGIS query); every hub hands it
+  to the sockets of those members that it holds. Per event that is one Redis message per process,
+  however many members match, instead of one per socket.
 """
 
 import asyncio
 import bisect
+import json
 import logging
 import weakref
 from collections.abc import Callable
 
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from django.conf import settings
 from redis import asyncio as redis_asyncio
 from redis.exceptions import RedisError
 
+from .broadcasts import COMMUNITY_GROUP
 from .replay import EventMeta, event_metas
 
 logger = logging.getLogger(__name__)
 
 # How many recent event ids the window keeps; older gaps are checked with a direct query.
 WINDOW_SPAN = 20_000
+LAYER_RETRY_MIN_SECONDS = 0.1
+LAYER_RETRY_MAX_SECONDS = 2.0
 LAYER_CHECK_INTERVAL_SECONDS = 1.0
 # The layer's own reconnection (BRPOP backoff, pub/sub resubscription) may lag ours; a second catch-up
 # after this long delivers what was published into that window.
@@ -156,10 +165,87 @@ class LayerWatchdog:
             await self._close_clients()
 
 
+class CommunityHub:
+    """Routes community events from the channel layer to this event loop's community sockets."""
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+        self.sockets: dict[int, set] = {}
+        self.channel_name: str | None = None
+        self._joined = asyncio.Lock()
+        self._is_joined = False
+        self._task: asyncio.Task | None = None
+
+    async def register(self, member_id: int, consumer) -> None:
+        """Deliver ``member_id``'s events to ``consumer`` from now on; returns once the hub hears the group."""
+        self.sockets.setdefault(member_id, set()).add(consumer)
+        await self._join()
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def unregister(self, member_id: int, consumer) -> None:
+        consumers = self.sockets.get(member_id)
+        if consumers is not None:
+            consumers.discard(consumer)
+            if not consumers:
+                del self.sockets[member_id]
+        if not self.sockets and self._task is not None:
+            # Stop receiving while idle, as consumers do; what arrives meanwhile expires in the layer, and any
+            # late delivery is older than what a new socket starts from, so it is dropped by id.
+            task, self._task = self._task, None
+            task.cancel()
+            # Let the layer's receive unwind now: it holds per-loop state that a dangling call would keep.
+            await asyncio.gather(task, return_exceptions=True)
+
+    def notify(self, message: dict) -> None:
+        """The watchdog's notices: Redis lost the group (restart) or its expiry is near."""
+        if message["type"] in (LAYER_RECOVERED, GROUPS_REFRESH):
+            self._is_joined = False
+            asyncio.get_running_loop().create_task(self._join())
+
+    async def _join(self) -> None:
+        async with self._joined:
+            if self._is_joined:
+                return
+            layer = get_channel_layer(self.alias)
+            if self.channel_name is None:
+                self.channel_name = await layer.new_channel()
+                layer_watchdog(self.alias).register(self)
+            await layer.group_add(COMMUNITY_GROUP, self.channel_name)
+            self._is_joined = True
+
+    async def _run(self) -> None:
+        layer = get_channel_layer(self.alias)
+        delay = LAYER_RETRY_MIN_SECONDS
+        while True:
+            try:
+                message = await layer.receive(self.channel_name)
+            except (RedisError, OSError):
+                logger.debug("Community hub cannot reach the channel layer; retrying in %.1f s.", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, LAYER_RETRY_MAX_SECONDS)
+                continue
+            delay = LAYER_RETRY_MIN_SECONDS
+            self.deliver(message)
+
+    def deliver(self, message: dict) -> None:
+        notice = {
+            "type": message["type"],
+            "event": message["event"],
+            "agency": message.get("agency", ""),
+            # Encoded once for every socket that sends it.
+            "text": json.dumps(message["event"]),
+        }
+        for member_id in message.get("members", ()):
+            for consumer in self.sockets.get(member_id, ()):
+                consumer.notify(notice)
+
+
 _windows: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, EventWindow]" = weakref.WeakKeyDictionary()
 _watchdogs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, LayerWatchdog]]" = (
     weakref.WeakKeyDictionary()
 )
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, CommunityHub]]" = weakref.WeakKeyDictionary()
 
 
 def _per_loop(registry: weakref.WeakKeyDictionary, factory: Callable):
@@ -178,3 +264,10 @@ def layer_watchdog(alias: str) -> LayerWatchdog:
     if alias not in watchdogs:
         watchdogs[alias] = LayerWatchdog(alias)
     return watchdogs[alias]
+
+
+def community_hub(alias: str) -> CommunityHub:
+    hubs = _per_loop(_hubs, dict)
+    if alias not in hubs:
+        hubs[alias] = CommunityHub(alias)
+    return hubs[alias]

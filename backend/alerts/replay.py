@@ -20,7 +20,7 @@ from backend.accounts.models import Role
 from backend.accounts.scope import DISPATCH_ROLES, staff_scope, user_has_role
 from backend.geo.models import Precinct
 
-from .broadcasts import alert_group, dispatch_group, event_envelope, member_group
+from .broadcasts import alert_group, dispatch_group, event_envelope
 from .models import Alert, Event, Zone
 
 STREAM_DISPATCH = "dispatch"
@@ -189,7 +189,8 @@ def dispatch_stream_for(user) -> tuple[Stream, list[str]] | None:
 def community_stream_for(user) -> tuple[Stream, list[str]] | None:
     if not (user.is_authenticated and user.is_active):
         return None
-    return Stream(kind=STREAM_COMMUNITY, member_id=user.id), [member_group(user.id)]
+    # No per-socket group: the process's ``live.CommunityHub`` routes community events to the member.
+    return Stream(kind=STREAM_COMMUNITY, member_id=user.id), []
 
 
 def alert_stream_for(user, *, alert_id: int) -> tuple[Stream, list[str]] | None:

@@ -202,6 +202,25 @@ async def test_community_gets_redacted_alert_only_in_zone(world):
     await outsider.disconnect()
 
 
+async def test_community_event_reaches_every_socket_of_a_member_once(world):
+    # Given a member with two sockets open (phone and laptop), and one that closed again
+    (member_token,) = await tokens(world, world.member)
+    phone, _ = await ws_open("/ws/community/", token=member_token)
+    laptop, _ = await ws_open("/ws/community/", token=member_token)
+    closed, _ = await ws_open("/ws/community/", token=member_token)
+    await closed.disconnect()
+
+    # When an alert is raised in the member's zone
+    alert_id = await new_alert(world.reporter, column=0)
+
+    # Then each open socket gets it exactly once
+    for socket in (phone, laptop):
+        (frame,) = await ws_frames(socket, 1)
+        assert (frame["type"], frame["alert"]["id"]) == ("alert.created", alert_id)
+        assert await socket.receive_nothing(timeout=0.3)
+        await socket.disconnect()
+
+
 async def test_reporter_follows_their_alert(world):
     # Given a reporter on their alert's stream
     alert_id = await new_alert(world.reporter)

@@ -6,6 +6,7 @@ import uuid
 import pytest
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.contrib.gis.geos import Polygon
 from django.test import override_settings
 from rest_framework.authtoken.models import Token
 
@@ -13,6 +14,7 @@ from backend.accounts.models import Role
 from backend.alerts.models import AlertStatus, Event
 from backend.alerts.services import AlertInput, alert_create, alert_transition
 from tests.factories import PrecinctFactory, UserFactory, staff_user
+from tests.factories.alerts import ZoneFactory
 from tests.factories.geo import cell_center
 from tests.plugins.realtime import ws_frames, ws_open
 
@@ -33,10 +35,14 @@ def layer_on_private_redis(private_redis):
 def people():
     precinct = PrecinctFactory(column=0)
     dispatcher = staff_user(Role.DISPATCHER, [precinct])
+    member = UserFactory(role=Role.NEIGHBOR)
+    lat, lon = cell_center(0)
+    ZoneFactory(member=member, boundary=Polygon.from_bbox((lon - 0.004, lat - 0.004, lon + 0.004, lat + 0.004)))
     return {
         "dispatcher": dispatcher,
         "reporter": UserFactory(role=Role.NEIGHBOR),
         "token": Token.objects.create(user=dispatcher).key,
+        "member_token": Token.objects.create(user=member).key,
         "precinct_id": precinct.id,
     }
 
@@ -61,11 +67,14 @@ def event_ids(**filters) -> list[int]:
 async def test_sockets_catch_up_after_a_redis_restart(layer_on_private_redis, people):
     redis = layer_on_private_redis
     # Given a console that stays connected and one that will reconnect, both having seen the first alert
+    # (and a community member whose zone covers it, who stays connected)
     staying, _ = await ws_open("/ws/dispatch/", token=people["token"])
     leaving, _ = await ws_open("/ws/dispatch/", token=people["token"])
+    member, _ = await ws_open("/ws/community/", token=people["member_token"])
     first = await new_alert(people["reporter"])
     (seen,) = await ws_frames(staying, 1)
     assert await ws_frames(leaving, 1) == [seen]
+    assert [frame["id"] for frame in await ws_frames(member, 1)] == [seen["id"]]
     await leaving.disconnect()
 
     # When Redis dies, events are committed while it is down (their broadcasts fail), and it comes back empty
@@ -80,16 +89,19 @@ async def test_sockets_catch_up_after_a_redis_restart(layer_on_private_redis, pe
     caught_up = await ws_frames(staying, 2, timeout=15)
     assert [frame["id"] for frame in caught_up] == missed
     assert caught_up[1]["alert"]["id"] == second
+    assert [frame["id"] for frame in await ws_frames(member, 2, timeout=15)] == missed
 
-    # And its groups are back: a new alert arrives live, once
+    # And its groups are back: a new alert arrives live, once, on both feeds
     third = await new_alert(people["reporter"])
     (live,) = await ws_frames(staying, 1)
     assert live["alert"]["id"] == third
+    assert [frame["id"] for frame in await ws_frames(member, 1)] == [live["id"]]
     assert await staying.receive_nothing(timeout=0.5)
+    assert await member.receive_nothing(timeout=0.5)
 
     # And the console that dropped resumes from its last id with no gap
     resumed, hello = await ws_open("/ws/dispatch/", token=people["token"], last_event_id=seen["id"])
     assert hello["full_resync"] is False
     assert [frame["id"] for frame in await ws_frames(resumed, 3)] == [*missed, live["id"]]
-    await staying.disconnect()
-    await resumed.disconnect()
+    for socket in (staying, resumed, member):
+        await socket.disconnect()
