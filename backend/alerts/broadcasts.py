@@ -32,7 +32,6 @@ def alert_group(alert_id: int) -> str:
     return f"alert.{alert_id}"
 
 
-
 def event_envelope(event: Event, *, redacted: bool) -> dict | None:
     """What a client receives for an event, or None when that audience may not see it."""
     payload = event.community_payload if redacted else event.payload
