@@ -42,7 +42,9 @@ def event_envelope(event: Event, *, redacted: bool) -> dict | None:
 
 def zone_member_ids(area) -> list[int]:
     """Members with a zone meeting ``area``: one query on the zones' GiST index."""
-    return list(Zone.objects.filter(boundary__intersects=area).values_list("member_id", flat=True).distinct())
+    # order_by(): the model's ordering would otherwise join DISTINCT and return one row per zone.
+    members = Zone.objects.filter(boundary__intersects=area).order_by().values_list("member_id", flat=True)
+    return list(members.distinct())
 
 
 async def _send_all(sends: list[tuple[str, dict]]) -> None:

@@ -45,11 +45,12 @@ import json
 import logging
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from redis.exceptions import RedisError
 
 from backend.accounts.websocket_auth import user_for_token
+from backend.common.asyncdb import database_read
 
 from . import replay
 from .live import LAYER_RETRY_MAX_SECONDS, LAYER_RETRY_MIN_SECONDS, community_hub, event_window, layer_watchdog
@@ -130,6 +131,15 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
                     future.cancel()
             raise
 
+    async def dispatch(self, message: dict) -> None:
+        # Channels' own dispatch first closes stale database connections by hopping to the one thread that
+        # sync views share, for every message: under load each live event queued behind HTTP requests. Our
+        # handlers reach the database only through database_read, which does that cleanup itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     # Connection lifecycle
 
     async def connect(self) -> None:
@@ -166,14 +176,14 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def _start(self, user) -> None:
-        authorized = await database_sync_to_async(self.authorize)(user)
+        authorized = await database_read(self.authorize)(user)
         if authorized is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.stream, groups = authorized
         # Groups first, log second: anything committed meanwhile is queued for us, then deduplicated by id.
         if self.stream.kind == replay.STREAM_COMMUNITY:
-            self.zones = await database_sync_to_async(replay.member_zone_shapes)(member_id=user.id)
+            self.zones = await database_read(replay.member_zone_shapes)(member_id=user.id)
             await community_hub(self.channel_layer_alias).register(user.id, self)
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -240,7 +250,7 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
     # Delivery
 
     async def _resume(self, resume_id: int | None, *, frame_type: str) -> None:
-        plan = await database_sync_to_async(replay.resume_plan)(last_event_id=resume_id)
+        plan = await database_read(replay.resume_plan)(last_event_id=resume_id)
         await self.send_json(
             {
                 "type": frame_type,
@@ -256,7 +266,7 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
     async def _replay(self, *, before_id: int | None = None) -> None:
         """Send the stream's logged events after the last one sent (and below ``before_id``), page by page."""
         while True:
-            envelopes = await database_sync_to_async(replay.stream_events)(
+            envelopes = await database_read(replay.stream_events)(
                 self.stream, after_id=self.last_sent_id, before_id=before_id, limit=replay.REPLAY_BATCH_SIZE
             )
             for envelope in envelopes:

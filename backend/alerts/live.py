@@ -21,11 +21,12 @@ import logging
 import weakref
 from collections.abc import Callable
 
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from redis import asyncio as redis_asyncio
 from redis.exceptions import RedisError
+
+from backend.common.asyncdb import database_read
 
 from .broadcasts import COMMUNITY_GROUP
 from .replay import EventMeta, event_metas
@@ -76,7 +77,7 @@ class EventWindow:
             return [self._metas[event_id] for event_id in self._ids[start:end]]
 
     async def _load(self, after_id: int, last: int, *, replace: bool) -> None:
-        metas = await database_sync_to_async(event_metas)(after_id=after_id, before_id=last + 1)
+        metas = await database_read(event_metas)(after_id=after_id, before_id=last + 1)
         if replace:
             self._ids, self._metas, self._low, self._high = [], {}, after_id, last
         for meta in metas:
