@@ -37,10 +37,13 @@ pings (uvicorn ``--ws-ping-interval``, daphne ``--ping-interval``; 20 s by defau
 Ordering: a socket joins its groups *before* reading the log. Consumers handle one message at a time,
 so live events that arrive during a replay wait in the channel layer and are then sent only if their
 id is newer than the last one sent. A live event that skips ids is checked against the log first
-(``live.EventWindow``), so an out-of-order or dropped broadcast never becomes a silent gap.
+(``live.EventWindow``), so an out-of-order or dropped broadcast never becomes a silent gap. Community
+events come from the process's ``live.CommunityHub``, which sends straight to an idle socket when the
+window shows nothing for it in between (``send_live``), and queues the event otherwise.
 """
 
 import asyncio
+import bisect
 import json
 import logging
 from urllib.parse import parse_qs
@@ -54,6 +57,7 @@ from backend.common.asyncdb import database_read
 
 from . import replay
 from .live import LAYER_RETRY_MAX_SECONDS, LAYER_RETRY_MIN_SECONDS, community_hub, event_window, layer_watchdog
+from .replay import EventMeta
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +88,7 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
     """One socket's ordered, gap-free view of the event log; subclasses say who may connect to what."""
 
     stream_kind = ""
+    is_handling = False
 
     def authorize(self, user) -> tuple[replay.Stream, list[str]] | None:
         raise NotImplementedError
@@ -138,7 +143,11 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+        self.is_handling = True
+        try:
+            await handler(message)
+        finally:
+            self.is_handling = False
 
     # Connection lifecycle
 
@@ -291,6 +300,30 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
             if skipped is None or any(self.stream.matches(meta, self.zones) for meta in skipped):
                 await self._replay(before_id=event_id)
         await self._send_event(envelope, text=message.get("text"))
+
+    async def send_live(self, event_id: int, text: str, *, earlier: list[EventMeta] | None) -> bool:
+        """The community hub's fast path: send a live event now, without a trip through this socket's queue.
+
+        Only when that cannot reorder anything: the socket is idle with nothing queued, and none of the events
+        between the last one sent and this one (``earlier``: the window's metas before ``event_id``, None if
+        unknown) is for this stream. Returns False when the event must be queued instead, via ``notify``.
+        """
+        if self.stream is None or self.is_handling or not self._notices.empty():
+            return False
+        if event_id <= self.last_sent_id:
+            return True
+        if event_id > self.last_sent_id + 1:
+            if earlier is None:
+                return False
+            skipped = earlier[bisect.bisect_right(earlier, self.last_sent_id, key=lambda meta: meta.id) :]
+            if any(self.stream.matches(meta, self.zones) for meta in skipped):
+                return False
+        self.last_sent_id = event_id
+        try:
+            await self.send(text_data=text)
+        except Exception:  # the client went away; it resumes from its last id when it returns
+            logger.debug("Live send to %s failed.", self.channel_name, exc_info=True)
+        return True
 
     async def layer_recovered(self, message: dict) -> None:
         """Redis restarted or was unreachable: groups may be gone and broadcasts lost."""

@@ -227,18 +227,27 @@ class CommunityHub:
                 delay = min(delay * 2, LAYER_RETRY_MAX_SECONDS)
                 continue
             delay = LAYER_RETRY_MIN_SECONDS
-            self.deliver(message)
+            try:
+                await self.deliver(message)
+            except Exception:
+                logger.exception("Community hub could not deliver an event; its sockets catch up from the log.")
 
-    def deliver(self, message: dict) -> None:
-        notice = {
-            "type": message["type"],
-            "event": message["event"],
-            "agency": message.get("agency", ""),
-            # Encoded once for every socket that sends it.
-            "text": json.dumps(message["event"]),
-        }
-        for member_id in message.get("members", ()):
-            for consumer in self.sockets.get(member_id, ()):
+    async def deliver(self, message: dict) -> None:
+        """Send the event to each listed member's sockets here: at once when the socket is idle and missed
+        nothing it should have seen, otherwise through the socket's own queue (which checks the log)."""
+        event = message["event"]
+        consumers = [
+            consumer for member_id in message.get("members", ()) for consumer in self.sockets.get(member_id, ())
+        ]
+        if not consumers:
+            return
+        # Encoded once, and one window read (usually from memory) tells every socket what came before.
+        text = json.dumps(event)
+        oldest_seen = min(consumer.last_sent_id for consumer in consumers)
+        earlier = await event_window().between(after_id=oldest_seen, before_id=event["id"])
+        notice = {"type": message["type"], "event": event, "agency": message.get("agency", ""), "text": text}
+        for consumer in consumers:
+            if not await consumer.send_live(event["id"], text, earlier=earlier):
                 consumer.notify(notice)
 
 

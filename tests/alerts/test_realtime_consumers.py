@@ -343,6 +343,28 @@ async def test_out_of_order_broadcasts_are_delivered_in_id_order_once(world, mon
     await console.disconnect()
 
 
+async def test_community_socket_never_skips_a_lost_broadcast_for_its_zone(world, monkeypatch):
+    # Given a member's socket, and three alerts: in the zone, elsewhere, in the zone again
+    held: list[Event] = []
+    monkeypatch.setattr(events, "event_broadcast", lambda *, event: held.append(event))
+    (token,) = await tokens(world, world.member)
+    member, _ = await ws_open("/ws/community/", token=token)
+    in_zone = await new_alert(world.reporter, column=0)
+    await new_alert(world.reporter, column=1)
+    in_zone_again = await new_alert(world.reporter, column=0)
+
+    # When only the last two broadcasts get through (the first one is lost)
+    for event in held[1:]:
+        await database_sync_to_async(broadcasts.event_broadcast)(event=event)
+
+    # Then the socket fetches the lost one from the log before the live one, and skips the other zone's
+    frames = await ws_frames(member, 2)
+    assert [frame["alert"]["id"] for frame in frames] == [in_zone, in_zone_again]
+    assert [frame["id"] for frame in frames] == [held[0].id, held[2].id]
+    assert await member.receive_nothing(timeout=0.5)
+    await member.disconnect()
+
+
 async def test_events_committed_during_the_replay_are_not_lost_or_repeated(world):
     # Given a console resuming from the start of a busy log
     (token,) = await tokens(world, world.dispatcher)
