@@ -17,6 +17,8 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from backend.common.server_loop import server_loop
+
 from .models import Event, Zone
 
 logger = logging.getLogger(__name__)
@@ -52,6 +54,13 @@ async def _send_all(sends: list[tuple[str, dict]]) -> None:
     await asyncio.gather(*(layer.group_send(group, message) for group, message in sends))
 
 
+async def _send_all_logged(sends: list[tuple[str, dict]], event_id: int) -> None:
+    try:
+        await _send_all(sends)
+    except Exception:
+        logger.exception("Broadcast of event %s failed; clients will catch up from the event log.", event_id)
+
+
 def event_broadcast(*, event: Event) -> None:
     """Notify every audience of a committed event and queue its push. Failures are logged, never raised:
     the event is already committed and clients catch up from the log."""
@@ -72,7 +81,12 @@ def event_broadcast(*, event: Event) -> None:
                 sends.append(
                     (COMMUNITY_GROUP, {"type": DELIVER, "event": redacted, "agency": event.agency, "members": members})
                 )
-        async_to_sync(_send_all)(sends)
+        loop = server_loop()
+        if loop is None:
+            async_to_sync(_send_all)(sends)  # a Celery worker or a command: nothing else waits on this thread
+        else:
+            # In a server process: the loop sends while this thread answers the request.
+            asyncio.run_coroutine_threadsafe(_send_all_logged(sends, event_id), loop)
     except Exception:
         logger.exception("Broadcast of event %s failed; clients will catch up from the event log.", event_id)
     if event.type in PUSH_EVENT_TYPES:

@@ -67,8 +67,7 @@ def tokens(world: World, *users: User) -> list[str]:
 def new_alert(reporter: User, *, column: int = 0, category: str = "robbery_in_progress") -> int:
     lat, lon = cell_center(column)
     data = AlertInput(category=category, lat=lat, lon=lon, accuracy_meters=8, description="Two men, one car")
-    alert, _ = alert_create(reporter=reporter, data=data)
-    return alert.id
+    return alert_create(reporter=reporter, data=data).alert.id
 
 
 @database_sync_to_async

@@ -35,10 +35,8 @@ def wait_until(condition, *, timeout: float = PUSH_TIMEOUT_SECONDS, quiet: float
 
 def raise_alert(reporter, *, column: int = 0, category_code: str = "robbery_in_progress"):
     lat, lon = cell_center(column)
-    alert, _ = alert_create(
-        reporter=reporter, data=AlertInput(category=category_code, lat=lat, lon=lon, accuracy_meters=5)
-    )
-    return alert
+    data = AlertInput(category=category_code, lat=lat, lon=lon, accuracy_meters=5)
+    return alert_create(reporter=reporter, data=data).alert
 
 
 def fcm_device(user, token: str) -> Device:

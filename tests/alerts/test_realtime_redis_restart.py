@@ -50,8 +50,8 @@ def people():
 @database_sync_to_async
 def new_alert(reporter) -> int:
     lat, lon = cell_center(0)
-    alert, _ = alert_create(reporter=reporter, data=AlertInput(category="drugs", lat=lat, lon=lon, accuracy_meters=5))
-    return alert.id
+    data = AlertInput(category="drugs", lat=lat, lon=lon, accuracy_meters=5)
+    return alert_create(reporter=reporter, data=data).alert.id
 
 
 @database_sync_to_async

@@ -134,15 +134,14 @@ class AlertListCreateApi(APIView):
             description=fields["description"],
             photos=photos_sanitize(fields["photos"]),
         )
-        alert, created = alert_create(
+        creation = alert_create(
             reporter=request.user,
             data=alert_input,
             idempotency_key=key,
             before_new_alert=lambda: self._throttle(request),
         )
-        view = presenters.alert_full(reporter_alert_get(reporter=request.user, alert_id=alert.id))
-        body = {**view, "flags": _flags(alert)}
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        body = {**creation.view, "flags": _flags(creation.alert)}
+        return Response(body, status=status.HTTP_201_CREATED if creation.is_new else status.HTTP_200_OK)
 
     def _throttle(self, request) -> None:
         for throttle in (AlertBurstThrottle(), AlertDailyThrottle()):

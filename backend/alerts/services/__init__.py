@@ -1,4 +1,5 @@
 from .alerts import (
+    AlertCreation,
     AlertInput,
     alert_create,
     alert_merge,
@@ -8,6 +9,7 @@ from .alerts import (
 from .community import information_add, information_hide, zone_create, zone_delete
 
 __all__ = [
+    "AlertCreation",
     "AlertInput",
     "alert_create",
     "alert_merge",

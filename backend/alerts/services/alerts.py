@@ -16,7 +16,8 @@ from backend.common.errors import Conflict, DomainError, Forbidden, NotFound, Un
 from backend.geo.models import Precinct
 from backend.geo.selectors import precinct_for_point
 
-from ..events import EventType, alert_event_record
+from .. import presenters
+from ..events import EventType, alert_event_record, alert_for_views
 from ..models import Alert, AlertPhoto, AlertStatus, AlertStep, Category, ReporterRecord
 from ..photos import SanitizedPhoto
 from ..presenters import AlertRelated
@@ -79,6 +80,15 @@ class AlertInput:
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class AlertCreation:
+    """What ``alert_create`` did: the alert, its full view, and whether this call created it (False: a retry)."""
+
+    alert: Alert
+    view: dict
+    is_new: bool
+
+
 def _idempotent_replay(*, reporter, key: str, fingerprint: str) -> Alert | None:
     """The alert this key created within the window, if any; a key older than the window is released."""
     holder = Alert.objects.filter(reporter=reporter, idempotency_key=key).first()
@@ -98,8 +108,8 @@ def alert_create(
     data: AlertInput,
     idempotency_key: str = "",
     before_new_alert: Callable[[], None] | None = None,
-) -> tuple[Alert, bool]:
-    """Route and save an alert with its photos, all or nothing. Returns (alert, created).
+) -> AlertCreation:
+    """Route and save an alert with its photos, all or nothing.
 
     A retry with the same Idempotency-Key within 24 h returns the original alert and creates nothing.
     """
@@ -109,7 +119,7 @@ def alert_create(
     if idempotency_key:
         original = _idempotent_replay(reporter=reporter, key=idempotency_key, fingerprint=fingerprint)
         if original is not None:
-            return original, False
+            return _retried(original)
     if before_new_alert is not None:
         # e.g. the per-user rate limit, which an honest retry must not consume
         before_new_alert()
@@ -140,7 +150,7 @@ def alert_create(
             ]
             # Everything the event shows was just written here: no need to read it back.
             snapshot = (alert, AlertRelated(steps=[received], photos=photos, information=[]))
-            alert_event_record(event_type=EventType.ALERT_CREATED, alert_id=alert.id, snapshot=snapshot)
+            event = alert_event_record(event_type=EventType.ALERT_CREATED, alert_id=alert.id, snapshot=snapshot)
     except IntegrityError:
         stored_files_delete(stored_paths)
         if not idempotency_key:
@@ -149,11 +159,16 @@ def alert_create(
         original = _idempotent_replay(reporter=reporter, key=idempotency_key, fingerprint=fingerprint)
         if original is None:
             raise
-        return original, False
+        return _retried(original)
     except BaseException:
         stored_files_delete(stored_paths)
         raise
-    return alert, True
+    return AlertCreation(alert=alert, view=event.payload["alert"], is_new=True)
+
+
+def _retried(original: Alert) -> AlertCreation:
+    alert = alert_for_views(original.id)
+    return AlertCreation(alert=alert, view=presenters.alert_full(alert), is_new=False)
 
 
 def _locked_alert_in_scope(*, alert_id: int, actor) -> Alert:

@@ -149,7 +149,7 @@ class Command(BaseCommand):
             data = AlertInput(
                 category=category, lat=lat + north, lon=lon + east, accuracy_meters=12.0, description=description
             )
-            alert, _ = alert_create(reporter=reporter, data=data, idempotency_key=key)
+            alert = alert_create(reporter=reporter, data=data, idempotency_key=key).alert
             actor = users["bomberos"] if alert.agency == Agency.BOMBEROS else dispatcher
             for status in steps:
                 alert_transition(alert_id=alert.id, actor=actor, status=status, note=STEP_NOTES.get(status, ""))
