@@ -6,8 +6,7 @@ Measures, on this machine, in one run:
       alert also fans out to the members around it);
   (b) one mass message (POST /api/messages/) to N community sockets spread over both processes: time from
       the POST to the last delivery, beside raw Redis pub/sub fan-out to N subscriber connections in the same
-      run (one PUBLISH to a channel all N subscribe to, and N PUBLISHes to one channel each, as our
-      per-member groups do);
+      run (one PUBLISH to a channel all N subscribe to, and N PUBLISHes to one channel each);
   (c) server memory per connected socket: RSS growth of the two processes divided by the sockets they hold.
 
 Everything runs on loopback against a dedicated database (vigia_bench_rt, flushed at start) and a private
@@ -20,6 +19,7 @@ import argparse
 import asyncio
 import io
 import json
+import logging
 import multiprocessing
 import os
 import random
@@ -364,12 +364,9 @@ async def warm_up(servers: Servers, reporter_tokens: list[str], points) -> None:
 
 
 async def alert_latency(servers: Servers, dispatcher_token, reporter_tokens, points, *, rate: float) -> dict:
-    import logging
-
     import httpx
     from websockets.asyncio.client import connect
 
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     # POSTs alternate between the processes, as behind a load balancer; the console listens on the second.
     listener = servers.addresses[1]
     sent: dict[str, float] = {}
@@ -518,6 +515,7 @@ def main() -> None:
     )
     arguments = parser.parse_args()
     alerts = int(arguments.rate * arguments.seconds)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
     setup_django(migrate=True, precincts=False)
     print(f"Machine: {machine()}; database {BENCH_DATABASE}; {time.strftime('%Y-%m-%d %H:%M')}")
