@@ -59,6 +59,8 @@ class EventWindow:
     async def between(self, *, after_id: int, before_id: int) -> list[EventMeta] | None:
         """Events with after_id < id < before_id, or None when that range is too old for the window."""
         last = before_id - 1
+        if after_id >= last:
+            return []  # nothing in between: no lock, no query
         if last - after_id > WINDOW_SPAN:
             return None
         async with self._lock:
