@@ -297,7 +297,7 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
             return
         if event_id > self.last_sent_id + 1:
             skipped = await event_window().between(after_id=self.last_sent_id, before_id=event_id)
-            if skipped is None or any(self.stream.matches(meta, self.zones) for meta in skipped):
+            if self._may_have_missed(skipped):
                 await self._replay(before_id=event_id)
         await self._send_event(envelope, text=message.get("text"))
 
@@ -313,10 +313,8 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
         if event_id <= self.last_sent_id:
             return True
         if event_id > self.last_sent_id + 1:
-            if earlier is None:
-                return False
-            skipped = earlier[bisect.bisect_right(earlier, self.last_sent_id, key=lambda meta: meta.id) :]
-            if any(self.stream.matches(meta, self.zones) for meta in skipped):
+            start = 0 if earlier is None else bisect.bisect_right(earlier, self.last_sent_id, key=lambda m: m.id)
+            if self._may_have_missed(None if earlier is None else earlier[start:]):
                 return False
         self.last_sent_id = event_id
         try:
@@ -324,6 +322,10 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
         except Exception:  # the client went away; it resumes from its last id when it returns
             logger.debug("Live send to %s failed.", self.channel_name, exc_info=True)
         return True
+
+    def _may_have_missed(self, skipped: list[EventMeta] | None) -> bool:
+        """Whether ids skipped since the last event sent (None: unknown) may hold one for this stream."""
+        return skipped is None or any(self.stream.matches(meta, self.zones) for meta in skipped)
 
     async def layer_recovered(self, message: dict) -> None:
         """Redis restarted or was unreachable: groups may be gone and broadcasts lost."""
