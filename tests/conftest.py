@@ -8,10 +8,20 @@ from rest_framework.test import APIClient
 pytest_plugins = ["tests.plugins.realtime", "tests.plugins.browser"]
 
 
+def _delete_own_cache_keys() -> None:
+    """Delete this run's keys only: ``cache.clear()`` would flush a Redis database other runs share."""
+    from django.conf import settings
+
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # Throttle counters live in the (real, Redis) cache; each test starts with none.
-    cache.clear()
+    # Throttle counters live in the (real, Redis) cache; each test starts with none of this run's.
+    _delete_own_cache_keys()
 
 
 @pytest.fixture(autouse=True)

@@ -311,6 +311,7 @@ def realtime_environment(
         "TEST_CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "TEST_CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
         "TEST_CACHE_URL": settings.CACHES["default"]["LOCATION"],
+        "TEST_CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
         "FCM_CREDENTIALS_FILE": str(_fake_fcm_server.service_account(realtime_directory)),
         "FCM_ENDPOINT_OVERRIDE": _fake_fcm_server.url,
         "FCM_HTTP_TIMEOUT_SECONDS": "5",

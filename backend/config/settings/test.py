@@ -10,7 +10,8 @@ WHITENOISE_USE_FINDERS = True
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES["default"]["LOCATION"] = env.str("TEST_CACHE_URL", default="redis://127.0.0.1:6379/11")
-CACHES["default"]["KEY_PREFIX"] = "vigia-test"
+# Per run: tests clear only their own keys, so two runs can share one Redis database.
+CACHES["default"]["KEY_PREFIX"] = env.str("TEST_CACHE_KEY_PREFIX", default=f"vigia-test-{os.getpid()}")
 CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]["address"] = env.str(
     "TEST_CHANNEL_LAYER_URL", default="redis://127.0.0.1:6379/12"
 )
