@@ -98,6 +98,7 @@ JS_STRINGS: tuple[str, ...] = (
     gettext_noop("Draw a polygon or a circle on the map with the tools at its top right."),
     gettext_noop("Circle of {m} m drawn."),
     gettext_noop("Polygon drawn."),
+    gettext_noop("Only the part inside your precincts will receive it: {part} of {whole} km² (in red)."),
     gettext_noop("Draw the area first, or choose the whole precinct."),
     gettext_noop("Message sent."),
     gettext_noop("Message sent: {headline}"),

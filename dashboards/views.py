@@ -102,6 +102,7 @@ def dispatch(request):
                 "photo_approve": url_pattern("alerts:photo-approve", "alert_id", "photo_id"),
                 "information_hide": url_pattern("alerts:alert-information-hide", "alert_id", "information_id"),
                 "messages": url_pattern("alerts:message-send"),
+                "message_preview": url_pattern("alerts:message-preview"),
             },
             "message_choices": {"severity": cap.SEVERITIES, "urgency": cap.URGENCIES, "certainty": cap.CERTAINTIES},
         },

@@ -1,7 +1,7 @@
 from rest_framework.permissions import BasePermission
 
 from .models import Role
-from .scope import DISPATCH_ROLES, user_has_role
+from .scope import DISPATCH_VIEW_ROLES, user_has_role
 
 
 class HasRole(BasePermission):
@@ -19,5 +19,5 @@ class HasRole(BasePermission):
 
 
 IsNeighbor = HasRole.of(Role.NEIGHBOR)
-IsDispatch = HasRole.of(*DISPATCH_ROLES, Role.ADMINISTRATOR)
+IsDispatch = HasRole.of(*DISPATCH_VIEW_ROLES)
 IsCommand = HasRole.of(Role.COMMANDER, Role.DISPATCHER, Role.ADMINISTRATOR)

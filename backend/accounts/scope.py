@@ -14,6 +14,8 @@ from .models import Role, User
 
 STAFF_ROLES = frozenset({Role.DISPATCHER, Role.COMMANDER, Role.AGENCY_OPERATOR, Role.ADMINISTRATOR})
 DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.AGENCY_OPERATOR})
+# Who may open alerts in full (within their scope): the dispatch console's users.
+DISPATCH_VIEW_ROLES = DISPATCH_ROLES | {Role.ADMINISTRATOR}
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,10 @@ NO_SCOPE = Scope(precinct_ids=frozenset(), agency=None)
 
 def user_has_role(user: User, *roles: str) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.role in roles)
+
+
+def sees_dispatch_views(user: User) -> bool:
+    return user_has_role(user, *DISPATCH_VIEW_ROLES)
 
 
 def staff_scope(user: User) -> Scope:

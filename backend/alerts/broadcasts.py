@@ -19,6 +19,7 @@ from channels.layers import get_channel_layer
 
 from backend.common.server_loop import server_loop
 
+from . import presenters
 from .models import Event, Zone
 
 logger = logging.getLogger(__name__)
@@ -34,11 +35,14 @@ def alert_group(alert_id: int) -> str:
     return f"alert.{alert_id}"
 
 
-def event_envelope(event: Event, *, redacted: bool) -> dict | None:
-    """What a client receives for an event, or None when that audience may not see it."""
-    payload = event.community_payload if redacted else event.payload
+def event_envelope(event: Event, *, audience: str) -> dict | None:
+    """What a client of ``audience`` (``presenters.AUDIENCE_*``) receives for an event, or None when it may not
+    see it."""
+    payload = event.community_payload if audience == presenters.AUDIENCE_COMMUNITY else event.payload
     if payload is None:
         return None
+    if audience == presenters.AUDIENCE_REPORTER and "alert" in payload:
+        payload = presenters.payload_for_reporter(payload)
     return {"id": event.id, "type": event.type, "created_at": event.created_at.isoformat(), **payload}
 
 
@@ -69,12 +73,13 @@ def event_broadcast(*, event: Event) -> None:
     event_id = event.id
     try:
         sends: list[tuple[str, dict]] = []
-        full = event_envelope(event, redacted=False)
+        full = event_envelope(event, audience=presenters.AUDIENCE_DISPATCH)
         if event.precinct_id:
             sends.append((dispatch_group(event.precinct_id), {"type": DELIVER, "event": full, "agency": event.agency}))
         if event.alert_id:
-            sends.append((alert_group(event.alert_id), {"type": DELIVER, "event": full, "agency": event.agency}))
-        redacted = event_envelope(event, redacted=True)
+            reporter = event_envelope(event, audience=presenters.AUDIENCE_REPORTER)
+            sends.append((alert_group(event.alert_id), {"type": DELIVER, "event": reporter, "agency": event.agency}))
+        redacted = event_envelope(event, audience=presenters.AUDIENCE_COMMUNITY)
         if redacted is not None and event.area is not None:
             members = zone_member_ids(event.area)
             if members:

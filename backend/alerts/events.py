@@ -14,7 +14,6 @@ Event payloads (``Event.payload`` for dispatch and the reporter, ``Event.communi
 ``{"id": event_id, "type": ..., "created_at": ..., **payload}``.
 """
 
-from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -104,7 +103,7 @@ def alert_event_record(
         if community
         else None
     )
-    snapped = Point(presenters.snap(alert.location.x), presenters.snap(alert.location.y), srid=4326)
+    snapped = presenters.snapped_point(lat=alert.location.y, lon=alert.location.x)
     return _append(
         type=event_type,
         alert_id=alert.id,

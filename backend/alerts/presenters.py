@@ -9,6 +9,10 @@ Full alert::
      "is_overlap", "is_gap", "reporter": {"id", "name", "phone"}, "merged_into", "created_at",
      "photos": [photo], "steps": [{"status", "created_at", "note", "actor": {"id", "name"}, "photos": [id]}]}
 
+Reporter's view (``alert_for_reporter``): the full view of their own alert without officers' identities,
+with contributors anonymous (``information[].is_mine`` instead of ``author``), no hidden additions, and
+others' photos only once approved.
+
 Redacted alert (community): no reporter, no description, no notes, no officer names, the location
 snapped to a ~100 m grid, and approved photos only::
 
@@ -19,17 +23,24 @@ snapped to a ~100 m grid, and approved photos only::
 import math
 from dataclasses import dataclass
 
+from django.contrib.gis.geos import Point
 from django.urls import reverse
 
 from .models import Alert, AlertInformation, AlertPhoto, AlertStep, MassMessage
+from .models.alerts import COMMUNITY_CELL_DEGREES
 
-# About 111 m of latitude and 93 m of longitude at Santiago's latitude.
-SNAP_DEGREES = 0.001
+SNAP_DEGREES = COMMUNITY_CELL_DEGREES
 
 
 def snap(value: float) -> float:
     """The centre of the ~100 m grid cell holding ``value``, so the exact point cannot be recovered."""
     return round((math.floor(value / SNAP_DEGREES) + 0.5) * SNAP_DEGREES, 6)
+
+
+def snapped_point(*, lat: float, lon: float) -> Point:
+    """The point the community may know of an alert: its cell's centre. Visibility is decided on it too, so
+    that probing with zones can never reveal more than the redacted view shows."""
+    return Point(snap(lon), snap(lat), srid=4326)
 
 
 def _time(value) -> str:
@@ -127,6 +138,46 @@ def alert_full(alert: Alert, related: AlertRelated | None = None) -> dict:
     }
 
 
+def alert_for_reporter(full: dict) -> dict:
+    """The reporter's view of their own alert, derived from the full view: their own data and dispatch's
+    answers, but contributors stay anonymous, hidden additions are gone, and others' photos show only once
+    dispatch approves them. Officers are not named either."""
+    reporter_id = full["reporter"]["id"]
+    information = []
+    for entry in full["information"]:
+        is_mine = entry["author"]["id"] == reporter_id
+        if entry["is_hidden"] and not is_mine:
+            continue
+        photos = [photo for photo in entry["photos"] if is_mine or photo["is_approved"]]
+        information.append(
+            {
+                "id": entry["id"],
+                "text": entry["text"],
+                "created_at": entry["created_at"],
+                "photos": photos,
+                "is_mine": is_mine,
+            }  # fmt: skip
+        )
+    return {
+        **full,
+        "photos": [photo for photo in full["photos"] if photo["source"] != "community" or photo["is_approved"]],
+        "steps": [step_for_reporter(step) for step in full["steps"]],
+        "information": information,
+    }
+
+
+def step_for_reporter(step: dict) -> dict:
+    return {key: value for key, value in step.items() if key != "actor"}
+
+
+def payload_for_reporter(payload: dict) -> dict:
+    """An event payload (``events.py``) as the alert's reporter may receive it."""
+    reporter_payload = {**payload, "alert": alert_for_reporter(payload["alert"])}
+    if "step" in payload:
+        reporter_payload["step"] = step_for_reporter(payload["step"])
+    return reporter_payload
+
+
 def alert_redacted(alert: Alert, related: AlertRelated | None = None) -> dict:
     related = related or AlertRelated.of(alert)
     return {
@@ -147,12 +198,25 @@ def alert_redacted(alert: Alert, related: AlertRelated | None = None) -> dict:
     }
 
 
-def alert_geojson(alert: Alert, *, redacted: bool) -> dict:
-    view = alert_redacted(alert) if redacted else alert_full(alert)
+AUDIENCE_DISPATCH = "dispatch"
+AUDIENCE_REPORTER = "reporter"
+AUDIENCE_COMMUNITY = "community"
+
+
+def alert_view(alert: Alert, *, audience: str) -> dict:
+    """The view of ``alert`` for dispatch (full), its reporter, or the community (redacted)."""
+    if audience == AUDIENCE_COMMUNITY:
+        return alert_redacted(alert)
+    full = alert_full(alert)
+    return alert_for_reporter(full) if audience == AUDIENCE_REPORTER else full
+
+
+def alert_feature(view: dict) -> dict:
+    """A view as a GeoJSON Feature at the point that view shows."""
     location = view["location"]
     return {
         "type": "Feature",
-        "id": alert.id,
+        "id": view["id"],
         "geometry": {"type": "Point", "coordinates": [location["lon"], location["lat"]]},
         "properties": view,
     }

@@ -22,6 +22,7 @@ from backend.geo.models import Precinct
 
 from .broadcasts import alert_group, dispatch_group, event_envelope
 from .models import Alert, Event, Zone
+from .presenters import AUDIENCE_COMMUNITY, AUDIENCE_DISPATCH, AUDIENCE_REPORTER
 
 STREAM_DISPATCH = "dispatch"
 STREAM_COMMUNITY = "community"
@@ -41,8 +42,8 @@ class Stream:
     alert_id: int | None = None
 
     @property
-    def is_redacted(self) -> bool:
-        return self.kind == STREAM_COMMUNITY
+    def audience(self) -> str:
+        return {STREAM_COMMUNITY: AUDIENCE_COMMUNITY, STREAM_ALERT: AUDIENCE_REPORTER}.get(self.kind, AUDIENCE_DISPATCH)
 
     def accepts_agency(self, agency: str) -> bool:
         # Mass messages have no agency: every console hears them.
@@ -119,7 +120,7 @@ def stream_events(
     events = _stream_filter(stream).filter(id__gt=after_id)
     if before_id is not None:
         events = events.filter(id__lt=before_id)
-    envelopes = (event_envelope(event, redacted=stream.is_redacted) for event in events.order_by("id")[:limit])
+    envelopes = (event_envelope(event, audience=stream.audience) for event in events.order_by("id")[:limit])
     return [envelope for envelope in envelopes if envelope is not None]
 
 

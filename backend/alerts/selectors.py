@@ -7,8 +7,7 @@ from django.contrib.gis.geos import Polygon
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
-from backend.accounts.models import Role
-from backend.accounts.scope import staff_scope
+from backend.accounts.scope import sees_dispatch_views, staff_scope
 from backend.common.errors import NotFound
 from backend.common.spatial import within_meters
 
@@ -18,6 +17,7 @@ DUPLICATE_RADIUS_METERS = 300
 DUPLICATE_WINDOW = timedelta(minutes=30)
 COMMUNITY_WINDOW = timedelta(days=14)
 ERROR_ALERT_NOT_FOUND = "No such alert."
+ERROR_PHOTO_NOT_FOUND = "No such photo."
 
 
 def _with_views(queryset: QuerySet[Alert]) -> QuerySet[Alert]:
@@ -67,10 +67,11 @@ def dispatch_alert_get(*, user, alert_id: int) -> Alert:
     return alert
 
 
-def possible_duplicates(*, alert: Alert) -> QuerySet[Alert]:
-    """Open alerts of the same agency within 300 m and 30 minutes of this one."""
+def possible_duplicates(*, user, alert: Alert) -> QuerySet[Alert]:
+    """Open alerts of the same agency within 300 m and 30 minutes of this one, among those ``user`` may see."""
+    in_scope = staff_scope(user).filter(Alert.objects.all(), agency_field="agency")
     return _with_views(
-        Alert.objects.filter(
+        in_scope.filter(
             within_meters("location", alert.location, DUPLICATE_RADIUS_METERS),
             agency=alert.agency,
             created_at__gte=alert.created_at - DUPLICATE_WINDOW,
@@ -83,7 +84,8 @@ def possible_duplicates(*, alert: Alert) -> QuerySet[Alert]:
 
 def community_alerts(*, member, since: datetime | None = None) -> QuerySet[Alert]:
     """Recent alerts inside any of the member's zones (one indexed spatial semi-join)."""
-    in_zone = Zone.objects.filter(member=member, boundary__intersects=OuterRef("location"))
+    # Decided on the community cell, never the exact point: probing with zones reveals no more than the view.
+    in_zone = Zone.objects.filter(member=member, boundary__intersects=OuterRef("community_location"))
     since = since or timezone.now() - COMMUNITY_WINDOW
     return _with_views(Alert.objects.filter(Exists(in_zone), created_at__gte=since)).order_by("-created_at", "-id")
 
@@ -138,15 +140,18 @@ def alert_response_times(*, alert: Alert) -> ResponseTimes:
 
 
 def photo_for_viewer(*, user, alert_id: int, photo_id: int) -> AlertPhoto:
-    """A photo the user may see: the reporter's own, dispatch in scope, or an approved one in a member's zones."""
+    """A photo exactly when it appears in a view of its alert that ``user`` may open: dispatch in scope, the
+    reporter's view, the uploader's own photo, or an approved photo of an alert in the member's zones."""
     photo = AlertPhoto.objects.select_related("alert").filter(id=photo_id, alert_id=alert_id).first()
     if photo is None:
-        raise NotFound("No such photo.")
+        raise NotFound(ERROR_PHOTO_NOT_FOUND)
     alert = photo.alert
-    if alert.reporter_id == user.id or photo.uploaded_by_id == user.id:
+    if sees_dispatch_views(user) and staff_scope(user).covers(precinct_id=alert.precinct_id, agency=alert.agency):
         return photo
-    if user.role != Role.NEIGHBOR and staff_scope(user).covers(precinct_id=alert.precinct_id, agency=alert.agency):
+    if photo.uploaded_by_id == user.id:
         return photo
-    if photo.is_approved and Zone.objects.filter(member=user, boundary__intersects=alert.location).exists():
+    if photo.is_approved and (
+        alert.reporter_id == user.id or community_alerts(member=user).filter(id=alert_id).exists()
+    ):
         return photo
-    raise NotFound("No such photo.")
+    raise NotFound(ERROR_PHOTO_NOT_FOUND)

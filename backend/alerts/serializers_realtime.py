@@ -31,7 +31,7 @@ class MessageContentSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class MessageSendSerializer(MessageContentSerializer):
+class MessageTargetSerializer(serializers.Serializer):
     """``target``: ``polygon`` (+ ``area``), ``radius`` (+ ``center`` and ``radius_meters``) or ``precinct``."""
 
     precinct = serializers.IntegerField(min_value=1)
@@ -50,6 +50,22 @@ class MessageSendSerializer(MessageContentSerializer):
             message = ERROR_TARGET_FIELDS.format(target=data["target"], fields=", ".join(needed))
             raise serializers.ValidationError(dict.fromkeys(missing, message))
         return data
+
+
+class MessageSendSerializer(MessageContentSerializer, MessageTargetSerializer):
+    """A message's wording and where it goes."""
+
+
+class MessageAreaPreviewSerializer(MessageTargetSerializer):
+    """Where a message would go (no wording needed)."""
+
+
+class MessageAreaPreviewResponseSerializer(serializers.Serializer):
+    area = serializers.JSONField(help_text="GeoJSON MultiPolygon, clipped to your precincts")
+    is_clipped = serializers.BooleanField()
+    requested_square_meters = serializers.IntegerField()
+    square_meters = serializers.IntegerField()
+    area_description = serializers.CharField()
 
 
 class MessageCancelSerializer(serializers.Serializer):

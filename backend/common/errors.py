@@ -29,6 +29,10 @@ class DomainError(Exception):
         self.field = field
         self.extra = extra or {}
 
+    @property
+    def headers(self) -> dict[str, str]:
+        return {}
+
 
 class NotFound(DomainError):
     status_code = status.HTTP_404_NOT_FOUND
@@ -78,7 +82,8 @@ def error_body(*, code: str, message: str, fields: dict[str, list[str]] | None =
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
         fields = {exc.field: [exc.message]} if exc.field else None
-        return Response(error_body(code=exc.code, message=exc.message, fields=fields, **exc.extra), exc.status_code)
+        body = error_body(code=exc.code, message=exc.message, fields=fields, **exc.extra)
+        return Response(body, exc.status_code, headers=exc.headers)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):

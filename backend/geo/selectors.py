@@ -1,10 +1,11 @@
 """Reads for geography: routing a point to the precinct that answers for it."""
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.db import connection
 
 from backend.common.errors import Unprocessable
@@ -69,6 +70,48 @@ def precinct_for_point(*, lat: float, lon: float, tolerance_meters: float | None
     if nearest is None or nearest[1] > tolerance:
         raise OutsideJurisdiction(ERROR_OUTSIDE_JURISDICTION)
     return PrecinctMatch(precinct_id=nearest[0], is_gap=True, gap_distance_meters=round(nearest[1], 1))
+
+
+_AREA_MEETS_SQL = """
+    SELECT EXISTS (
+        SELECT 1 FROM geo_precinct
+        WHERE boundary && ST_Expand(ST_GeomFromEWKB(%s), %s)
+          AND ST_DWithin(boundary::geography, ST_GeomFromEWKB(%s)::geography, %s)
+    )
+"""
+
+
+def area_meets_jurisdiction(*, area: GEOSGeometry, within_meters: float = 0.0) -> bool:
+    """Whether ``area`` (4326) lies within ``within_meters`` of some precinct: the platform's service area."""
+    # A degree box wide enough for the metres at any latitude the service area can have (Chile: up to 56° S).
+    margin_degrees = within_meters / METERS_PER_DEGREE_LATITUDE / math.cos(math.radians(60))
+    ewkb = bytes(area.ewkb)
+    with connection.cursor() as cursor:
+        cursor.execute(_AREA_MEETS_SQL, [ewkb, margin_degrees, ewkb, within_meters])
+        return cursor.fetchone()[0]
+
+
+# An area already inside comes back untouched (same rings, same first vertex), so only real clips change it.
+_CLIP_SQL = """
+    WITH given AS (SELECT ST_GeomFromEWKB(%s) AS area),
+         allowed AS (SELECT ST_Union(boundary) AS boundary FROM geo_precinct WHERE id = ANY(%s))
+    SELECT ST_AsEWKB(CASE
+        WHEN ST_CoveredBy(given.area, allowed.boundary) THEN ST_Multi(given.area)
+        ELSE ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Intersection(given.area, allowed.boundary)), 3))
+    END)
+    FROM given, allowed
+"""
+
+
+def area_clipped_to_precincts(*, area: GEOSGeometry, precinct_ids: Iterable[int]) -> MultiPolygon | None:
+    """The part of ``area`` inside the given precincts, as a MultiPolygon, or None when nothing is left."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CLIP_SQL, [bytes(area.ewkb), sorted(precinct_ids)])
+        row = cursor.fetchone()
+    clipped = GEOSGeometry(memoryview(row[0])) if row and row[0] is not None else None
+    if clipped is None or clipped.empty:
+        return None
+    return clipped
 
 
 def precinct_for_location(location: Point) -> PrecinctMatch:

@@ -36,7 +36,7 @@ def member():
     return member
 
 
-def test_member_creates_radius_and_polygon_zones(client_for):
+def test_member_creates_radius_and_polygon_zones(client_for, precinct):
     member = UserFactory()
     lat, lon = cell_center(0)
     client = client_for(member)

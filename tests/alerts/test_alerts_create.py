@@ -8,9 +8,8 @@ from django.utils import timezone
 from PIL import Image
 
 from backend.accounts.models import Role
-from backend.alerts.apis.alerts import ALERT_RATE_BURST
 from backend.alerts.models import Alert, AlertPhoto, AlertStep, Event, ReporterRecord
-from backend.alerts.services.alerts import ERROR_BLOCKED_REPORTER, ERROR_IDEMPOTENCY_MISMATCH
+from backend.alerts.services.alerts import ALERT_RATE_LIMITS, ERROR_BLOCKED_REPORTER, ERROR_IDEMPOTENCY_MISMATCH
 from tests.factories import PrecinctFactory, UserFactory
 from tests.factories.geo import cell_center
 
@@ -160,7 +159,7 @@ def test_good_and_bad_photo_together_write_nothing(client_for, precinct, neighbo
 
 def test_alert_creation_is_throttled_with_retry_after(client_for, precinct, neighbor):
     client = client_for(neighbor)
-    limit = int(ALERT_RATE_BURST.split("/")[0])
+    limit = ALERT_RATE_LIMITS[0].count
     statuses = [
         client.post("/api/alerts/", body(description=f"#{i}"), format="json").status_code for i in range(limit + 1)
     ]

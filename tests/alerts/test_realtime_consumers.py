@@ -371,10 +371,12 @@ async def test_events_committed_during_the_replay_are_not_lost_or_repeated(world
         await new_alert(world.reporter)
     start = (await event_ids())[0] - 1
 
-    # When alerts keep arriving while it connects and replays
+    # When alerts keep arriving while it connects and replays (from other neighbors: one may send 5 a minute)
+    others = await database_sync_to_async(lambda: [UserFactory(role=Role.NEIGHBOR) for _ in range(5)])()
+
     async def keep_alerting():
-        for _ in range(5):
-            await new_alert(world.reporter)
+        for reporter in others:
+            await new_alert(reporter)
             await asyncio.sleep(0.01)
 
     alerting = asyncio.create_task(keep_alerting())

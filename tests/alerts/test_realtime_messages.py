@@ -154,7 +154,7 @@ def test_sending_outside_ones_scope_is_forbidden(client_for, command):
 
     assert [other.status_code, outside.status_code, by_neighbor.status_code] == [403, 403, 403]
     assert other.json()["error"]["message"] == message_services.ERROR_OUT_OF_SCOPE
-    assert outside.json()["error"]["message"] == message_services.ERROR_AREA_OUTSIDE_PRECINCT
+    assert outside.json()["error"]["message"] == message_services.ERROR_AREA_OUTSIDE_SCOPE
     assert not MassMessage.objects.exists()
     assert not Event.objects.exists()
 

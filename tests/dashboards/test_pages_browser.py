@@ -295,3 +295,88 @@ def test_the_dispatcher_draws_a_circle_and_sends_a_mass_message(browser_context,
     assert message.circle_radius_meters > 0
     assert message.area.intersects(precinct.boundary)
     assert page.context.problems == []
+
+
+def draw_polygon(page, x: float, y: float, corners) -> None:
+    """Click each corner as a person would (leaflet-draw ignores clicks closer than ~50 ms), then the first again."""
+    for dx, dy in (*corners, corners[0]):
+        page.mouse.move(x + dx, y + dy)
+        page.wait_for_timeout(80)
+        page.mouse.click(x + dx, y + dy)
+        page.wait_for_timeout(80)
+
+
+def test_a_member_draws_a_polygon_zone_and_a_radius_zone_and_sees_them_saved(browser_context, screenshot):
+    # given a member with no zones on the community page, whose map opens over a precinct
+    from django.contrib.gis.geos import MultiPolygon, Polygon
+
+    from backend.alerts.models import Zone, ZoneKind
+
+    PrecinctFactory(boundary=MultiPolygon(Polygon.from_bbox((-70.70, -33.58, -70.58, -33.48)), srid=4326))
+    member = UserFactory(role=Role.NEIGHBOR)
+    page = browser_context(member).new_page()
+    page.goto("/comunidad/")
+    expect(page.locator("#zone-empty")).to_be_visible()
+
+    # when they choose "polygon", draw four corners on the map, name it and save
+    page.locator("#zone-form input[name=kind][value=polygon]").check()
+    page.click("#zone-draw")
+    box = page.locator("#map").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    draw_polygon(page, x, y, ((-30, -30), (30, -30), (30, 30), (-30, 30)))
+    expect(page.locator("#zone-hint")).to_contain_text("Polígono dibujado")
+    page.fill("#zone-name", "Mi pasaje")
+    page.click("#zone-form button[type=submit]")
+
+    # then the zone is listed and stored for them
+    expect(page.locator("#zone-list li")).to_have_count(1)
+    expect(page.locator("#zone-list")).to_contain_text("Mi pasaje")
+
+    # and a radius zone: click the map, keep the radius, save
+    page.locator("#zone-form input[name=kind][value=radius]").check()
+    page.mouse.click(x + 50, y + 10)
+    page.fill("#zone-name", "Casa")
+    page.click("#zone-form button[type=submit]")
+    expect(page.locator("#zone-list li")).to_have_count(2)
+    screenshot(page, "community-zones-drawn")
+    zones = {zone.name: zone for zone in Zone.objects.filter(member=member)}
+    assert (zones["Mi pasaje"].kind, zones["Casa"].kind, zones["Casa"].radius_meters) == (
+        ZoneKind.POLYGON,
+        ZoneKind.RADIUS,
+        500,
+    )
+    assert page.context.problems == []
+
+
+def test_the_composer_shows_the_area_clipped_to_the_dispatchers_precincts_before_sending(
+    browser_context, precinct, screenshot
+):
+    # given a dispatcher of one precinct with a neighbouring precinct to the east
+    PrecinctFactory(column=1, name="Vecina")
+    dispatcher = staff_user(Role.DISPATCHER, precincts=[precinct])
+    page = open_console(browser_context(dispatcher))
+    page.click("#composer-toggle")
+    expect(page.locator(".precinct-label").first).to_be_visible()  # the map has fitted its precinct
+    for _ in range(2):
+        page.click(".leaflet-control-zoom-out")
+        page.wait_for_timeout(300)
+
+    # when they draw a polygon reaching well into the neighbouring precinct
+    page.click(".leaflet-draw-draw-polygon")
+    box = page.locator("#map").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    draw_polygon(page, x, y, ((-30, -30), (160, -30), (160, 30), (-30, 30)))
+
+    # then the composer says only the part inside their precinct will receive it, before anything is sent
+    expect(page.locator("#composer-area")).to_contain_text("Solo la parte dentro de tus comisarías")
+    screenshot(page, "dispatch-composer-clipped")
+    assert not MassMessage.objects.exists()
+
+    # and what is sent is that part
+    page.fill("#composer-headline", "Corte de agua")
+    page.fill("#composer-body", "Sin agua hasta las 18:00.")
+    page.click("#composer-form button[type=submit]")
+    expect(page.locator("#composer-result")).to_contain_text("Corte de agua")
+    message = MassMessage.objects.get()
+    assert message.area.within(precinct.boundary.buffer(1e-9))
+    assert page.context.problems == []

@@ -51,10 +51,10 @@ class ZoneFactory(factory.django.DjangoModelFactory):
     member = factory.SubFactory(UserFactory, role=Role.NEIGHBOR)
     name = "Home"
     kind = ZoneKind.POLYGON
-    boundary = factory.LazyFunction(lambda: _box_around(*cell_center(0), half_size=0.005))
+    boundary = factory.LazyFunction(lambda: box_around(*cell_center(0), half_size=0.005))
 
 
-def _box_around(lat: float, lon: float, *, half_size: float):
+def box_around(lat: float, lon: float, *, half_size: float):
     from django.contrib.gis.geos import Polygon
 
     return Polygon.from_bbox((lon - half_size, lat - half_size, lon + half_size, lat + half_size))

@@ -5,11 +5,9 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
@@ -18,6 +16,7 @@ from backend.common.errors import DomainError
 
 from .. import presenters
 from ..models import Category
+from ..photos import MAX_PHOTO_BYTES
 from ..selectors import (
     DispatchFilters,
     alert_response_times,
@@ -40,38 +39,47 @@ from ..serializers import (
 )
 from ..services import AlertInput, alert_create, alert_merge, alert_transition, information_add, photo_approve
 from ..services.community import information_hide
-from ..services.photos import photos_sanitize
+from ..services.photos import MAX_PHOTOS_PER_UPLOAD, photos_inspect, photos_sanitize
 
-# Abuse control: per reporter, applied after an idempotent retry is recognised (retries are free).
-ALERT_RATE_BURST = "5/minute"
-ALERT_RATE_DAILY = "30/day"
-
-
-class AlertBurstThrottle(UserRateThrottle):
-    scope = "alert_burst"
-    rate = ALERT_RATE_BURST
+# Five photos at the photo limit plus the form fields: anything larger is refused before it is read.
+MAX_REQUEST_BYTES = MAX_PHOTOS_PER_UPLOAD * MAX_PHOTO_BYTES + 1024 * 1024
+ERROR_REQUEST_TOO_LARGE = f"The request is too large; the limit is {MAX_REQUEST_BYTES // (1024 * 1024)} MB."
 
 
-class AlertDailyThrottle(UserRateThrottle):
-    scope = "alert_daily"
-    rate = ALERT_RATE_DAILY
+class RequestTooLarge(DomainError):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    code = "request_too_large"
+
+
+class BoundedUploadMixin:
+    """Refuse an oversized body from its Content-Length, before the multipart parser spools it to disk."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_REQUEST_BYTES:
+            raise RequestTooLarge(ERROR_REQUEST_TOO_LARGE)
 
 
 class GeoJsonPage(GeoJsonPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
-    def respond(self, alerts, *, redacted: bool) -> Response:
-        features = [presenters.alert_geojson(alert, redacted=redacted) for alert in alerts]
+    def respond(self, alerts, *, audience: str) -> Response:
+        features = [presenters.alert_feature(presenters.alert_view(alert, audience=audience)) for alert in alerts]
         return self.get_paginated_response({"type": "FeatureCollection", "features": features})
 
 
-def _data_with_photos(request):
-    """The request body with every uploaded ``photos`` file kept (QueryDict.dict() would keep only one)."""
+def _data_with_photos(request) -> dict:
+    """The request body with every uploaded ``photos`` file kept. A plain dict: QueryDict.copy() deep-copies,
+    and an upload spooled to a temporary file cannot be copied."""
     if not hasattr(request.data, "getlist"):
         return request.data
-    data = request.data.copy()
-    data.setlist("photos", request.FILES.getlist("photos"))
+    data = {key: value for key, value in request.data.items() if key != "photos"}
+    data["photos"] = request.FILES.getlist("photos")
     return data
 
 
@@ -87,7 +95,7 @@ class CategoryListApi(APIView):
         return Response(CategorySerializer(Category.objects.filter(is_active=True), many=True).data)
 
 
-class AlertListCreateApi(APIView):
+class AlertListCreateApi(BoundedUploadMixin, APIView):
     """POST: a neighbor presses the button (send an Idempotency-Key header so retries are safe).
     GET: dispatch's alerts as a paginated GeoJSON FeatureCollection, most urgent and oldest first."""
 
@@ -111,7 +119,7 @@ class AlertListCreateApi(APIView):
         )
         paginator = GeoJsonPage()
         page = paginator.paginate_queryset(dispatch_alerts(user=request.user, filters=filters), request, view=self)
-        return paginator.respond(page, redacted=False)
+        return paginator.respond(page, audience=presenters.AUDIENCE_DISPATCH)
 
     @extend_schema(
         request={"multipart/form-data": AlertCreateSerializer, "application/json": AlertCreateSerializer},
@@ -132,21 +140,11 @@ class AlertListCreateApi(APIView):
             lon=fields["lon"],
             accuracy_meters=fields["accuracy_meters"],
             description=fields["description"],
-            photos=photos_sanitize(fields["photos"]),
+            photos=photos_inspect(fields["photos"]),
         )
-        creation = alert_create(
-            reporter=request.user,
-            data=alert_input,
-            idempotency_key=key,
-            before_new_alert=lambda: self._throttle(request),
-        )
-        body = {**creation.view, "flags": _flags(creation.alert)}
+        creation = alert_create(reporter=request.user, data=alert_input, idempotency_key=key)
+        body = {**presenters.alert_for_reporter(creation.view), "flags": _flags(creation.alert)}
         return Response(body, status=status.HTTP_201_CREATED if creation.is_new else status.HTTP_200_OK)
-
-    def _throttle(self, request) -> None:
-        for throttle in (AlertBurstThrottle(), AlertDailyThrottle()):
-            if not throttle.allow_request(request, self):
-                raise Throttled(wait=throttle.wait())
 
 
 class AlertMineListApi(APIView):
@@ -156,7 +154,7 @@ class AlertMineListApi(APIView):
     def get(self, request):
         paginator = GeoJsonPage()
         page = paginator.paginate_queryset(reporter_alerts(reporter=request.user), request, view=self)
-        return paginator.respond(page, redacted=False)
+        return paginator.respond(page, audience=presenters.AUDIENCE_REPORTER)
 
 
 class AlertDetailApi(APIView):
@@ -167,13 +165,15 @@ class AlertDetailApi(APIView):
         if IsDispatch().has_permission(request, self):
             alert = dispatch_alert_get(user=request.user, alert_id=alert_id)
             body = presenters.alert_full(alert)
-            body["possible_duplicates"] = [presenters.alert_full(other) for other in possible_duplicates(alert=alert)]
+            duplicates = possible_duplicates(user=request.user, alert=alert)
+            body["possible_duplicates"] = [presenters.alert_full(other) for other in duplicates]
             body["response_times"] = alert_response_times(alert=alert).__dict__
             return Response(body)
-        return Response(presenters.alert_full(reporter_alert_get(reporter=request.user, alert_id=alert_id)))
+        alert = reporter_alert_get(reporter=request.user, alert_id=alert_id)
+        return Response(presenters.alert_view(alert, audience=presenters.AUDIENCE_REPORTER))
 
 
-class AlertStepCreateApi(APIView):
+class AlertStepCreateApi(BoundedUploadMixin, APIView):
     permission_classes = [IsDispatch]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
@@ -188,7 +188,7 @@ class AlertStepCreateApi(APIView):
             actor=request.user,
             status=fields["status"],
             note=fields["note"],
-            photos=photos_sanitize(fields["photos"]),
+            photos=photos_sanitize(photos_inspect(fields["photos"])),
         )
         alert = dispatch_alert_get(user=request.user, alert_id=alert_id)
         return Response(presenters.alert_full(alert), status=status.HTTP_201_CREATED)
@@ -229,7 +229,7 @@ class PhotoFileApi(APIView):
         return response
 
 
-class InformationCreateApi(APIView):
+class InformationCreateApi(BoundedUploadMixin, APIView):
     """A member (or the reporter) adds text or a photo to an alert."""
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
@@ -243,7 +243,7 @@ class InformationCreateApi(APIView):
             alert_id=alert_id,
             author=request.user,
             text=serializer.validated_data["text"],
-            photos=photos_sanitize(serializer.validated_data["photos"]),
+            photos=photos_inspect(serializer.validated_data["photos"]),
         )
         return Response({"id": information.id, "alert": alert_id}, status=status.HTTP_201_CREATED)
 

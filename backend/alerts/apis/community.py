@@ -34,7 +34,7 @@ class CommunityAlertListApi(APIView):
     def get(self, request):
         paginator = GeoJsonPage()
         page = paginator.paginate_queryset(community_alerts(member=request.user), request, view=self)
-        return paginator.respond(page, redacted=True)
+        return paginator.respond(page, audience=presenters.AUDIENCE_COMMUNITY)
 
 
 class CommunityAlertDetailApi(APIView):

@@ -19,10 +19,17 @@ from backend.accounts.permissions import IsCommand
 from .. import presenters
 from ..cap import CAP_CONTENT_TYPE
 from ..message_feed import message_cap_document, message_cap_type, message_get, messages_active
-from ..serializers_realtime import MessageCancelSerializer, MessageContentSerializer, MessageSendSerializer
+from ..serializers_realtime import (
+    MessageAreaPreviewResponseSerializer,
+    MessageAreaPreviewSerializer,
+    MessageCancelSerializer,
+    MessageContentSerializer,
+    MessageSendSerializer,
+)
 from ..services.messages import (
     MessageContent,
     MessageTarget,
+    mass_message_area,
     mass_message_cancel,
     mass_message_send,
     mass_message_update,
@@ -40,8 +47,20 @@ def _content(data: dict) -> MessageContent:
     return MessageContent(**{name: data[name] for name in CONTENT_FIELDS})
 
 
+def _target(data: dict) -> MessageTarget:
+    center = data.get("center")
+    return MessageTarget(
+        kind=data["target"],
+        area=data.get("area"),
+        center=Point(center["lon"], center["lat"], srid=4326) if center else None,
+        radius_meters=data.get("radius_meters"),
+        description=data["area_description"],
+    )
+
+
 class MessageSendApi(APIView):
-    """Send a message to a polygon, a radius or a whole precinct in your scope."""
+    """Send a message to a polygon, a radius or a whole precinct in your scope; the area is clipped to your
+    precincts (preview it with ``messages/preview/``)."""
 
     permission_classes = [IsCommand]
 
@@ -50,18 +69,33 @@ class MessageSendApi(APIView):
         serializer = MessageSendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        center = data.get("center")
-        target = MessageTarget(
-            kind=data["target"],
-            area=data.get("area"),
-            center=Point(center["lon"], center["lat"], srid=4326) if center else None,
-            radius_meters=data.get("radius_meters"),
-            description=data["area_description"],
-        )
+        target = _target(data)
         message = mass_message_send(
             sender=request.user, precinct_id=data["precinct"], content=_content(data), target=target
         )
         return Response(_view(request, message), status=status.HTTP_201_CREATED)
+
+
+class MessageAreaPreviewApi(APIView):
+    """The area a message would reach, clipped to your precincts, without sending anything."""
+
+    permission_classes = [IsCommand]
+
+    @extend_schema(request=MessageAreaPreviewSerializer, responses=MessageAreaPreviewResponseSerializer)
+    def post(self, request):
+        serializer = MessageAreaPreviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        where = mass_message_area(sender=request.user, precinct_id=data["precinct"], target=_target(data))
+        return Response(
+            {
+                "area": {"type": "MultiPolygon", "coordinates": where.area.coords},
+                "is_clipped": where.is_clipped,
+                "requested_square_meters": round(where.requested_square_meters),
+                "square_meters": round(where.square_meters),
+                "area_description": where.description,
+            }
+        )
 
 
 class MessageUpdateApi(APIView):
@@ -117,6 +151,7 @@ class MessageActiveListApi(APIView):
 urlpatterns = [
     path("messages/", MessageSendApi.as_view(), name="message-send"),
     path("messages/active/", MessageActiveListApi.as_view(), name="message-active"),
+    path("messages/preview/", MessageAreaPreviewApi.as_view(), name="message-preview"),
     path("messages/<int:message_id>.cap", MessageCapApi.as_view(), name="message-cap"),
     path("messages/<int:message_id>/update/", MessageUpdateApi.as_view(), name="message-update"),
     path("messages/<int:message_id>/cancel/", MessageCancelApi.as_view(), name="message-cancel"),

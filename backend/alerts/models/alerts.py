@@ -1,11 +1,36 @@
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.db.models import Q
+from django.contrib.postgres.indexes import GistIndex
+from django.db.models import Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import Agency
 from backend.geo.models import Precinct
+
+# About 111 m of latitude and 93 m of longitude at Santiago's latitude.
+COMMUNITY_CELL_DEGREES = 0.001
+
+
+class CellCentre(Func):
+    """The centre of the lon/lat grid cell of ``cell_degrees`` holding a point (immutable, so it can be stored)."""
+
+    output_field = models.PointField(srid=4326)
+
+    def __init__(self, expression, *, cell_degrees: float) -> None:
+        super().__init__(expression)
+        self.cell_degrees = cell_degrees
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        size = float(self.cell_degrees)
+        centre = "(floor(ST_{axis}({sql}) / {size}) + 0.5) * {size}"
+        x, y = (centre.format(axis=axis, sql=sql, size=size) for axis in "XY")
+        return f"ST_SetSRID(ST_MakePoint({x}, {y}), 4326)", [*params, *params]
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        return path, args, {**kwargs, "cell_degrees": self.cell_degrees}
 
 
 class Category(models.Model):
@@ -46,6 +71,12 @@ class Alert(models.Model):
     # Copied from the category at creation: the routing decision stays as made even if the catalogue changes.
     agency = models.CharField(max_length=20, choices=Agency.choices)
     location = models.PointField(srid=4326)
+    # The centre of the ~100 m cell holding ``location``: all the community sees, and what decides who sees it.
+    community_location = models.GeneratedField(
+        expression=CellCentre("location", cell_degrees=COMMUNITY_CELL_DEGREES),
+        output_field=models.PointField(srid=4326),
+        db_persist=True,
+    )
     accuracy_meters = models.FloatField()
     description = models.TextField(blank=True)
     precinct = models.ForeignKey(Precinct, on_delete=models.PROTECT, related_name="alerts")
@@ -70,6 +101,8 @@ class Alert(models.Model):
         indexes = [
             models.Index(fields=["precinct", "status", "created_at"], name="alert_precinct_status"),
             models.Index(fields=["agency", "created_at"], name="alert_agency_created"),
+            GistIndex(fields=["community_location"], name="alert_community_location"),
+            models.Index(fields=["reporter", "created_at"], name="alert_reporter_created"),
         ]
 
     def __str__(self) -> str:

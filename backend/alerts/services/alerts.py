@@ -2,28 +2,30 @@
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.gis.geos import Point
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from backend.accounts.scope import staff_scope
 from backend.common.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
+from backend.common.ratelimit import Limit, rate_limit_check, rate_limit_consume
 from backend.geo.models import Precinct
 from backend.geo.selectors import precinct_for_point
 
 from .. import presenters
 from ..events import EventType, alert_event_record, alert_for_views
 from ..models import Alert, AlertPhoto, AlertStatus, AlertStep, Category, ReporterRecord
-from ..photos import SanitizedPhoto
+from ..photos import InspectedPhoto, SanitizedPhoto
 from ..presenters import AlertRelated
-from .photos import photo_store, stored_files_delete
+from .photos import photo_store, photos_sanitize, stored_files_delete
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
+# Abuse control per reporter; idempotent retries and refused alerts are free.
+ALERT_RATE_LIMITS = (Limit(count=5, per_seconds=60), Limit(count=30, per_seconds=86_400))
 ERROR_UNKNOWN_CATEGORY = "Unknown or inactive category."
 ERROR_BLOCKED_REPORTER = "Your account may not send alerts. Contact your precinct."
 ERROR_IDEMPOTENCY_MISMATCH = "This Idempotency-Key was already used with a different request."
@@ -65,7 +67,8 @@ class AlertInput:
     lon: float
     accuracy_meters: float
     description: str = ""
-    photos: list[SanitizedPhoto] = field(default_factory=list)
+    # Inspected (size, format, pixel count) but not decoded: decoding waits until the cheap checks pass.
+    photos: list[InspectedPhoto] = field(default_factory=list)
 
     def fingerprint(self) -> str:
         """A digest of the request body, to tell an honest retry from a reused key."""
@@ -75,7 +78,7 @@ class AlertInput:
             "lon": round(self.lon, 7),
             "accuracy_meters": round(self.accuracy_meters, 2),
             "description": self.description,
-            "photos": [hashlib.sha256(photo.content).hexdigest() for photo in self.photos],
+            "photos": [hashlib.sha256(photo.raw).hexdigest() for photo in self.photos],
         }
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
@@ -102,34 +105,66 @@ def _idempotent_replay(*, reporter, key: str, fingerprint: str) -> Alert | None:
     return holder
 
 
-def alert_create(
-    *,
-    reporter,
-    data: AlertInput,
-    idempotency_key: str = "",
-    before_new_alert: Callable[[], None] | None = None,
-) -> AlertCreation:
-    """Route and save an alert with its photos, all or nothing.
+# Locks the reporter's record (creating it on first use) and reads whether they are blocked, in one statement:
+# every alert of one reporter then queues here, so the retry check and the limit below cannot race.
+_REPORTER_LOCK_SQL = f"""
+    INSERT INTO {ReporterRecord._meta.db_table} AS record (user_id, false_alarm_count, is_blocked, blocked_reason)
+    VALUES (%s, 0, false, '')
+    ON CONFLICT (user_id) DO UPDATE SET user_id = EXCLUDED.user_id
+    RETURNING record.is_blocked
+"""
 
-    A retry with the same Idempotency-Key within 24 h returns the original alert and creates nothing.
-    """
+
+def _reporter_lock(reporter) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_REPORTER_LOCK_SQL, [reporter.id])
+        if cursor.fetchone()[0]:
+            raise Forbidden(ERROR_BLOCKED_REPORTER, extra={"reason": "blocked"})
+
+
+def _alert_rate_key(reporter) -> str:
+    return f"alert:{reporter.id}"
+
+
+def _early_refusal(*, reporter, idempotency_key: str, fingerprint: str) -> Alert | None:
+    """Before decoding photos, the same checks without locks: a refused or retried request decodes nothing."""
     if ReporterRecord.objects.filter(user=reporter, is_blocked=True).exists():
         raise Forbidden(ERROR_BLOCKED_REPORTER, extra={"reason": "blocked"})
-    fingerprint = data.fingerprint()
     if idempotency_key:
         original = _idempotent_replay(reporter=reporter, key=idempotency_key, fingerprint=fingerprint)
         if original is not None:
+            return original
+    rate_limit_check(key=_alert_rate_key(reporter), limits=ALERT_RATE_LIMITS)
+    return None
+
+
+def alert_create(*, reporter, data: AlertInput, idempotency_key: str = "") -> AlertCreation:
+    """Route and save an alert with its photos, all or nothing.
+
+    A retry with the same Idempotency-Key within 24 h returns the original alert and creates nothing. The
+    per-reporter limit counts only alerts that were created: a retry, or an alert refused for any reason
+    (outside every jurisdiction, a bad photo), rolls its count back with everything else.
+    """
+    fingerprint = data.fingerprint()
+    sanitized: list[SanitizedPhoto] = []
+    if data.photos:
+        original = _early_refusal(reporter=reporter, idempotency_key=idempotency_key, fingerprint=fingerprint)
+        if original is not None:
             return _retried(original)
-    if before_new_alert is not None:
-        # e.g. the per-user rate limit, which an honest retry must not consume
-        before_new_alert()
-    category = Category.objects.filter(code=data.category, is_active=True).first()
-    if category is None:
-        raise DomainError(ERROR_UNKNOWN_CATEGORY, field="category")
-    match = precinct_for_point(lat=data.lat, lon=data.lon)
+        sanitized = photos_sanitize(data.photos)
     stored_paths: list[str] = []
     try:
         with transaction.atomic():
+            _reporter_lock(reporter)
+            if idempotency_key:
+                original = _idempotent_replay(reporter=reporter, key=idempotency_key, fingerprint=fingerprint)
+                if original is not None:
+                    return _retried(original)
+            rate_limit_consume(key=_alert_rate_key(reporter), limits=ALERT_RATE_LIMITS)
+            category = Category.objects.filter(code=data.category, is_active=True).first()
+            if category is None:
+                raise DomainError(ERROR_UNKNOWN_CATEGORY, field="category")
+            match = precinct_for_point(lat=data.lat, lon=data.lon)
             alert = Alert.objects.create(
                 reporter=reporter,
                 category=category,
@@ -146,20 +181,11 @@ def alert_create(
             received = AlertStep.objects.create(alert=alert, status=S.RECEIVED, created_at=alert.created_at)
             photos = [
                 photo_store(photo=photo, stored_paths=stored_paths, alert=alert, uploaded_by=reporter)
-                for photo in data.photos
+                for photo in sanitized
             ]
             # Everything the event shows was just written here: no need to read it back.
             snapshot = (alert, AlertRelated(steps=[received], photos=photos, information=[]))
             event = alert_event_record(event_type=EventType.ALERT_CREATED, alert_id=alert.id, snapshot=snapshot)
-    except IntegrityError:
-        stored_files_delete(stored_paths)
-        if not idempotency_key:
-            raise
-        # A concurrent request with the same key won the race: answer as a retry of it.
-        original = _idempotent_replay(reporter=reporter, key=idempotency_key, fingerprint=fingerprint)
-        if original is None:
-            raise
-        return _retried(original)
     except BaseException:
         stored_files_delete(stored_paths)
         raise

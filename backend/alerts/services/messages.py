@@ -16,6 +16,7 @@ from backend.accounts.models import Role
 from backend.accounts.scope import staff_scope, user_has_role
 from backend.common.errors import Conflict, DomainError, Forbidden, NotFound
 from backend.geo.models import Precinct
+from backend.geo.selectors import area_clipped_to_precincts
 
 from .. import cap
 from ..events import EventType, message_event_record
@@ -37,6 +38,9 @@ ERROR_ROLE = "Only dispatchers and commanders may send mass messages."
 ERROR_UNKNOWN_PRECINCT = "No such precinct."
 ERROR_OUT_OF_SCOPE = "This precinct is outside your scope."
 ERROR_AREA_OUTSIDE_PRECINCT = "The area must overlap the sending precinct."
+ERROR_AREA_OUTSIDE_SCOPE = "The area lies entirely outside your precincts."
+# Less than this much removed by clipping (float noise on shared borders) leaves a circle a circle.
+CLIP_TOLERANCE_SQUARE_METERS = 1.0
 ERROR_UNKNOWN_TARGET = f"target must be one of {', '.join(TARGETS)}."
 ERROR_POLYGON_MISSING = "A polygon message needs an area (GeoJSON Polygon or MultiPolygon)."
 ERROR_POLYGON_INVALID = "The polygon is not valid: {reason}."
@@ -133,6 +137,53 @@ def _target_area(target: MessageTarget, precinct: Precinct) -> tuple[MultiPolygo
     return multipolygon, f"Area in {precinct.name}"
 
 
+@dataclass(frozen=True, kw_only=True)
+class MessageArea:
+    """Where a message will go: the requested area clipped to the sender's precincts."""
+
+    precinct: Precinct
+    area: MultiPolygon
+    description: str
+    circle_center: Point | None
+    circle_radius_meters: int | None
+    requested_square_meters: float
+    square_meters: float
+
+    @property
+    def is_clipped(self) -> bool:
+        return self.requested_square_meters - self.square_meters > CLIP_TOLERANCE_SQUARE_METERS
+
+
+def mass_message_area(*, sender, precinct_id: int, target: MessageTarget) -> MessageArea:
+    """The area a message would reach, without sending it: what the composer previews.
+
+    A message never reaches people outside the sender's precincts: the requested area is clipped to them,
+    and an area left empty is refused."""
+    precinct = _precinct_in_scope(actor=sender, precinct_id=precinct_id)
+    requested, default_description = _target_area(target, precinct)
+    requested_square_meters = geography_area_square_meters(requested)
+    area = requested
+    scope = staff_scope(sender)
+    if target.kind != TARGET_PRECINCT and scope.precinct_ids is not None:
+        area = area_clipped_to_precincts(area=requested, precinct_ids=scope.precinct_ids)
+        if area is None:
+            raise Forbidden(ERROR_AREA_OUTSIDE_SCOPE, field="area")
+    if target.kind != TARGET_PRECINCT and not area.intersects(precinct.boundary):
+        raise Forbidden(ERROR_AREA_OUTSIDE_PRECINCT, field="area")
+    square_meters = requested_square_meters if area is requested else geography_area_square_meters(area)
+    is_circle = target.kind == TARGET_RADIUS and requested_square_meters - square_meters <= CLIP_TOLERANCE_SQUARE_METERS
+    return MessageArea(
+        precinct=precinct,
+        area=requested if is_circle else area,
+        description=(target.description.strip() or default_description)[:MAX_AREA_DESCRIPTION_LENGTH],
+        # A clipped circle is no longer a circle: CAP then gets the polygon.
+        circle_center=target.center if is_circle else None,
+        circle_radius_meters=target.radius_meters if is_circle else None,
+        requested_square_meters=requested_square_meters,
+        square_meters=square_meters,
+    )
+
+
 def _precinct_in_scope(*, actor, precinct_id: int) -> Precinct:
     if not (actor.is_superuser or user_has_role(actor, *SENDER_ROLES)):
         raise Forbidden(ERROR_ROLE)
@@ -146,26 +197,22 @@ def _precinct_in_scope(*, actor, precinct_id: int) -> Precinct:
 
 @transaction.atomic
 def mass_message_send(*, sender, precinct_id: int, content: MessageContent, target: MessageTarget) -> MassMessage:
-    """Store a message to an area of a precinct in the sender's scope, and log it for delivery."""
-    precinct = _precinct_in_scope(actor=sender, precinct_id=precinct_id)
+    """Store a message to an area in the sender's precincts (clipped to them), and log it for delivery."""
     _check_content(content)
-    area, default_description = _target_area(target, precinct)
-    if target.kind != TARGET_PRECINCT and not area.intersects(precinct.boundary):
-        raise Forbidden(ERROR_AREA_OUTSIDE_PRECINCT, field="area")
-    is_circle = target.kind == TARGET_RADIUS
+    where = mass_message_area(sender=sender, precinct_id=precinct_id, target=target)
     message = MassMessage.objects.create(
         sender=sender,
-        precinct=precinct,
+        precinct=where.precinct,
         headline=content.headline.strip(),
         body=content.body.strip(),
         instruction=content.instruction.strip(),
         severity=content.severity,
         urgency=content.urgency,
         certainty=content.certainty,
-        area=area,
-        area_description=(target.description.strip() or default_description)[:MAX_AREA_DESCRIPTION_LENGTH],
-        circle_center=target.center if is_circle else None,
-        circle_radius_meters=target.radius_meters if is_circle else None,
+        area=where.area,
+        area_description=where.description,
+        circle_center=where.circle_center,
+        circle_radius_meters=where.circle_radius_meters,
         sent_at=timezone.now(),
         expires_at=content.expires_at,
     )

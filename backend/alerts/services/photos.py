@@ -9,7 +9,16 @@ from django.core.files.storage import default_storage
 from backend.common.errors import DomainError
 
 from ..models import AlertPhoto
-from ..photos import PhotoRejected, SanitizedPhoto, sanitize_photo
+from ..photos import (
+    CODE_REQUEST_PIXELS,
+    ERROR_REQUEST_PIXELS,
+    MAX_REQUEST_PIXELS,
+    InspectedPhoto,
+    PhotoRejected,
+    SanitizedPhoto,
+    inspect_photo,
+    sanitize_photo,
+)
 
 MAX_PHOTOS_PER_UPLOAD = 5
 ERROR_TOO_MANY_PHOTOS = f"At most {MAX_PHOTOS_PER_UPLOAD} photos per upload."
@@ -19,19 +28,34 @@ class PhotoInvalid(DomainError):
     code = "invalid_photo"
 
 
-def photos_sanitize(uploads: Iterable, *, field: str = "photos") -> list[SanitizedPhoto]:
-    """Validate and clean every upload before anything is written, so one bad photo writes nothing."""
+def _rejected(index: int, error: PhotoRejected, field: str) -> "PhotoInvalid":
+    return PhotoInvalid(f"Photo {index + 1}: {error.message}", field=field, extra={"reason": error.code})
+
+
+def photos_inspect(uploads: Iterable, *, field: str = "photos") -> list[InspectedPhoto]:
+    """The cheap checks on every upload (count, bytes, header, the request's pixel budget); decodes nothing."""
     uploads = list(uploads)
     if len(uploads) > MAX_PHOTOS_PER_UPLOAD:
         raise PhotoInvalid(ERROR_TOO_MANY_PHOTOS, field=field)
-    sanitized = []
+    inspected = []
     for index, upload in enumerate(uploads):
         try:
-            sanitized.append(sanitize_photo(upload))
+            inspected.append(inspect_photo(upload))
         except PhotoRejected as error:
-            raise PhotoInvalid(
-                f"Photo {index + 1}: {error.message}", field=field, extra={"reason": error.code}
-            ) from error
+            raise _rejected(index, error, field) from error
+    if sum(photo.pixels for photo in inspected) > MAX_REQUEST_PIXELS:
+        raise PhotoInvalid(ERROR_REQUEST_PIXELS, field=field, extra={"reason": CODE_REQUEST_PIXELS})
+    return inspected
+
+
+def photos_sanitize(photos: list[InspectedPhoto], *, field: str = "photos") -> list[SanitizedPhoto]:
+    """Decode and re-encode inspected uploads before anything is written, so one bad photo writes nothing."""
+    sanitized = []
+    for index, photo in enumerate(photos):
+        try:
+            sanitized.append(sanitize_photo(photo))
+        except PhotoRejected as error:
+            raise _rejected(index, error, field) from error
     return sanitized
 
 

@@ -230,6 +230,7 @@ PUSH_RETRY_BASE_SECONDS = env.float("PUSH_RETRY_BASE_SECONDS", default=15.0)
 PUSH_MAX_RETRIES = env.int("PUSH_MAX_RETRIES", default=5)
 CELERY_BEAT_SCHEDULE = {
     "prune-event-log": {"task": "backend.alerts.tasks.event_log_prune", "schedule": 6 * 3600},
+    "prune-rate-limit-buckets": {"task": "common.rate_limit_buckets_prune", "schedule": 3600},
 }
 # channels-redis' pub/sub layer: one PUBLISH per group, and each server process fans a message out to
 # its own sockets in memory instead of popping one Redis message per socket. It keeps no backlog,

@@ -53,13 +53,46 @@ export function setupComposer(map) {
     },
     edit: { featureGroup: drawn, edit: false, remove: true },
   });
+  // What the server will really use: the drawing clipped to this console's precincts.
+  const reach = L.geoJSON(null, { style: { color: "#b71c1c", weight: 2, fillOpacity: 0.25 }, interactive: false }).addTo(map);
   let area = null;
+  let previewed = 0;
 
-  const showArea = () => {
-    if (form.elements.target.value === "precinct") areaStatus.textContent = t("The whole precinct will receive it.");
-    else if (!area) areaStatus.textContent = t("Draw a polygon or a circle on the map with the tools at its top right.");
-    else if (area.kind === "radius") areaStatus.textContent = t("Circle of {m} m drawn.", { m: area.radius_meters });
-    else areaStatus.textContent = t("Polygon drawn.");
+  const targetFields = () => {
+    if (form.elements.target.value === "precinct" || !area) return { target: "precinct" };
+    if (area.kind === "radius") return { target: "radius", center: area.center, radius_meters: area.radius_meters };
+    return { target: "polygon", area: area.area };
+  };
+
+  const describeDrawing = () => {
+    if (form.elements.target.value === "precinct") return t("The whole precinct will receive it.");
+    if (!area) return t("Draw a polygon or a circle on the map with the tools at its top right.");
+    if (area.kind === "radius") return t("Circle of {m} m drawn.", { m: area.radius_meters });
+    return t("Polygon drawn.");
+  };
+
+  const showArea = async () => {
+    reach.clearLayers();
+    areaStatus.textContent = describeDrawing();
+    if (form.elements.target.value === "precinct" || !area) return;
+    const request = ++previewed;
+    try {
+      const { body } = await api(url("message_preview"), {
+        method: "POST",
+        json: { precinct: Number(precinctSelect.value), ...targetFields() },
+      });
+      if (request !== previewed) return; // a newer drawing superseded this answer
+      reach.addData(body.area);
+      if (body.is_clipped) {
+        const km2 = (value) => (value / 1e6).toFixed(2);
+        areaStatus.textContent = t("Only the part inside your precincts will receive it: {part} of {whole} km² (in red).", {
+          part: km2(body.square_meters),
+          whole: km2(body.requested_square_meters),
+        });
+      }
+    } catch (failure) {
+      if (request === previewed) areaStatus.textContent = failure.message || String(failure);
+    }
   };
 
   map.on(L.Draw.Event.CREATED, (event) => {
@@ -78,6 +111,7 @@ export function setupComposer(map) {
     area = null;
     showArea();
   });
+  precinctSelect.addEventListener("change", showArea);
 
   const open = (isOpen) => {
     panel.hidden = !isOpen;
@@ -111,9 +145,7 @@ export function setupComposer(map) {
       severity: form.elements.severity.value,
       urgency: form.elements.urgency.value,
     };
-    if (target === "precinct") body.target = "precinct";
-    else if (area.kind === "radius") Object.assign(body, { target: "radius", center: area.center, radius_meters: area.radius_meters });
-    else Object.assign(body, { target: "polygon", area: area.area });
+    Object.assign(body, targetFields());
     const submit = form.querySelector("button[type=submit]");
     submit.disabled = true;
     try {
@@ -122,6 +154,7 @@ export function setupComposer(map) {
       document.getElementById("composer-result").textContent = t("Message sent: {headline}", { headline: body.headline });
       form.reset();
       drawn.clearLayers();
+      reach.clearLayers();
       area = null;
       showArea();
     } catch (failure) {
