@@ -25,6 +25,19 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def rate_limit_now(monkeypatch):
+    """Pin the rate limiter's clock one second into the current day (UTC): windows of a minute, an hour or a
+    day then never end during a test, which would reset counts and make limit tests flaky."""
+    import datetime as dt
+
+    from backend.common import ratelimit
+
+    today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=1, microsecond=0)
+    monkeypatch.setattr(ratelimit, "clock", lambda: today)
+    return today
+
+
+@pytest.fixture(autouse=True)
 def _fresh_channel_layer():
     # Each test runs its own event loop, and channels-redis keeps per-loop locks that a finished loop can leave
     # held (a receive's backup cleaner still pending). A server process has one loop; a test gets one layer.

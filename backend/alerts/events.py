@@ -115,6 +115,30 @@ def alert_event_record(
     )
 
 
+# Earlier events hold the alert as it was: hiding an addition must reach them too, or a replay would show it.
+# In full payloads the entry is flagged (dispatch still sees it, the reporter's view drops it); community
+# payloads lose it.
+_HIDE_INFORMATION_SQL = f"""
+    UPDATE {Event._meta.db_table} SET
+        payload = jsonb_set(payload, '{{alert,information}}', COALESCE((
+            SELECT jsonb_agg(CASE WHEN entry->>'id' = %(id)s THEN entry || '{{"is_hidden": true}}' ELSE entry END)
+            FROM jsonb_array_elements(payload->'alert'->'information') AS entry), '[]'::jsonb)),
+        community_payload = CASE WHEN community_payload->'alert' ? 'information'
+            THEN jsonb_set(community_payload, '{{alert,information}}', COALESCE((
+                SELECT jsonb_agg(entry) FROM jsonb_array_elements(community_payload->'alert'->'information') AS entry
+                WHERE entry->>'id' <> %(id)s), '[]'::jsonb))
+            ELSE community_payload END
+    WHERE alert_id = %(alert_id)s AND jsonb_typeof(payload->'alert'->'information') = 'array'
+"""
+
+
+def alert_events_information_hidden(*, alert_id: int, information_id: int) -> int:
+    """Redact a hidden addition from the alert's logged events; returns how many were rewritten."""
+    with connection.cursor() as cursor:
+        cursor.execute(_HIDE_INFORMATION_SQL, {"id": str(information_id), "alert_id": alert_id})
+        return cursor.rowcount
+
+
 def message_event_record(*, event_type: str, message: MassMessage) -> Event:
     view = presenters.message_view(message)
     return _append(
@@ -127,4 +151,4 @@ def message_event_record(*, event_type: str, message: MassMessage) -> Event:
     )
 
 
-__all__ = ["EventType", "alert_event_record", "message_event_record"]
+__all__ = ["EventType", "alert_event_record", "alert_events_information_hidden", "message_event_record"]

@@ -6,6 +6,9 @@ requests queue on the row lock instead of racing a read and a write. Called insi
 that does the limited thing, a failed action (a refused alert, a rolled-back write) takes its count
 back with it: only actions that actually happened are counted. No Redis is involved, so the limit
 keeps working, and never refuses by mistake, while the cache is down.
+
+Windows are fixed, not sliding: a client can act ``2 × count`` times across a window boundary. That is
+enough for abuse control and costs one row per window instead of one per action.
 """
 
 import math
@@ -51,6 +54,11 @@ class RateLimited(DomainError):
         return {"Retry-After": str(self.retry_after_seconds)}
 
 
+def clock() -> datetime:
+    """The limiter's time; tests pin it so that no run straddles a window boundary."""
+    return timezone.now()
+
+
 def _window_start(now: datetime, per_seconds: int) -> datetime:
     epoch = int(now.timestamp())
     return datetime.fromtimestamp(epoch - epoch % per_seconds, tz=now.tzinfo)
@@ -72,7 +80,7 @@ _CONSUME_SQL = """
 
 def rate_limit_consume(*, key: str, limits: tuple[Limit, ...], now: datetime | None = None) -> None:
     """Count one action for ``key`` against every limit, or raise ``RateLimited`` and count nothing."""
-    now = now or timezone.now()
+    now = now or clock()
     rows = [(limit, _window_start(now, limit.per_seconds)) for limit in limits]
     values = ", ".join(["(%s, %s, %s, 1, %s)"] * len(rows))
     parameters = [value for limit, start in rows for value in (key, start, limit.per_seconds, limit.count)]
@@ -90,7 +98,7 @@ def rate_limit_consume(*, key: str, limits: tuple[Limit, ...], now: datetime | N
 def rate_limit_check(*, key: str, limits: tuple[Limit, ...], now: datetime | None = None) -> None:
     """Raise ``RateLimited`` if a window is already full, counting nothing: a cheap early refusal before costly
     work. Only ``rate_limit_consume`` decides; a request may pass this check and still be refused there."""
-    now = now or timezone.now()
+    now = now or clock()
     for limit in limits:
         start = _window_start(now, limit.per_seconds)
         bucket = RateLimitBucket.objects.filter(key=key, window_start=start, window_seconds=limit.per_seconds).first()
@@ -100,7 +108,7 @@ def rate_limit_check(*, key: str, limits: tuple[Limit, ...], now: datetime | Non
 
 def rate_limit_buckets_prune(*, now: datetime | None = None) -> int:
     """Delete windows that have ended; returns how many rows went."""
-    now = now or timezone.now()
+    now = now or clock()
     with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {RateLimitBucket._meta.db_table} "

@@ -203,14 +203,12 @@ def test_adding_information_is_rate_limited_per_author(client_for):
 
 
 @pytest.mark.django_db
-def test_ended_windows_are_pruned(client_for):
+def test_ended_windows_are_pruned(client_for, rate_limit_now):
     from datetime import timedelta
-
-    from django.utils import timezone
 
     PrecinctFactory(column=0)
     client_for(UserFactory()).post("/api/alerts/", body(), format="json")
     assert RateLimitBucket.objects.count() == len(ALERT_RATE_LIMITS)
-    assert rate_limit_buckets_prune(now=timezone.now() + timedelta(minutes=2)) == 1
-    assert rate_limit_buckets_prune(now=timezone.now() + timedelta(days=2)) == 1
+    assert rate_limit_buckets_prune(now=rate_limit_now + timedelta(minutes=2)) == 1
+    assert rate_limit_buckets_prune(now=rate_limit_now + timedelta(days=2)) == 1
     assert not RateLimitBucket.objects.exists()

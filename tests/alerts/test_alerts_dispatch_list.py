@@ -104,7 +104,7 @@ SCOPE_MATRIX = [
     ("reporter", "GET /api/alerts/{id}/", 200),
     ("neighbor", "GET /api/alerts/{id}/", 404),
     ("neighbor", "POST /api/alerts/{id}/steps/", 403),
-    ("dispatcher_y", "POST /api/alerts/{id}/steps/", 403),
+    ("dispatcher_y", "POST /api/alerts/{id}/steps/", 404),
     ("dispatcher_x", "POST /api/alerts/{id}/steps/", 201),
     ("member_in_zone", "GET /api/community/alerts/{id}/", 200),
     ("neighbor", "GET /api/community/alerts/{id}/", 404),

@@ -74,7 +74,7 @@ def test_dispatcher_of_another_precinct_cannot_see_or_act(client_for, precinct):
     outsider = staff_user(Role.DISPATCHER, precincts=[PrecinctFactory(column=1)])
     client = client_for(outsider)
     assert client.get(f"/api/alerts/{alert.id}/").status_code == 404
-    assert step(client, alert, "acknowledged").status_code == 403
+    assert step(client, alert, "acknowledged").status_code == 404
     alert.refresh_from_db()
     assert alert.status == "received"
     assert not Event.objects.exists()
@@ -86,7 +86,7 @@ def test_agency_operator_acts_only_on_their_agency(client_for, precinct):
     firefighter = staff_user(Role.AGENCY_OPERATOR, precincts=[precinct], agency=Agency.BOMBEROS)
     client = client_for(firefighter)
     assert step(client, fire, "acknowledged").status_code == 201
-    assert step(client, robbery, "acknowledged").status_code == 403
+    assert step(client, robbery, "acknowledged").status_code == 404
 
 
 def test_neighbor_cannot_act(client_for, precinct):
@@ -159,7 +159,7 @@ def test_merge_across_agencies_or_scope_is_refused(client_for, precinct, dispatc
     foreign = AlertFactory(precinct=PrecinctFactory(column=1))
     client = client_for(dispatcher)
     assert client.post(f"/api/alerts/{fire.id}/merge/", {"into": robbery.id}, format="json").status_code == 400
-    assert client.post(f"/api/alerts/{robbery.id}/merge/", {"into": foreign.id}, format="json").status_code == 403
+    assert client.post(f"/api/alerts/{robbery.id}/merge/", {"into": foreign.id}, format="json").status_code == 404
     assert client.post(f"/api/alerts/{robbery.id}/merge/", {"into": robbery.id}, format="json").status_code == 400
     assert not Alert.objects.filter(status="duplicate").exists()
 

@@ -349,3 +349,19 @@ def test_an_area_entirely_in_another_precinct_is_refused_and_nothing_is_sent(cli
     assert response.json()["error"]["fields"] == {"area": [ERROR_AREA_OUTSIDE_SCOPE]}
     assert not MassMessage.objects.exists()
     assert not Event.objects.exists()
+
+
+def test_hiding_an_addition_redacts_it_from_every_logged_event(contributed_alert):
+    # given an addition that dispatch hid after it had been logged (and replayed to clients) in several events
+    alert, hidden = contributed_alert["alert"], contributed_alert["hidden"]
+    events = list(Event.objects.filter(alert=alert).order_by("id"))
+    assert len(events) >= 4
+    # then no community payload holds its text, and every full payload flags it as hidden
+    for event in events:
+        assert "insulto" not in json.dumps(event.community_payload)
+        entries = [entry for entry in event.payload["alert"]["information"] if entry["id"] == hidden.id]
+        assert all(entry["is_hidden"] for entry in entries)
+    from backend.alerts.broadcasts import event_envelope
+    from backend.alerts.presenters import AUDIENCE_REPORTER
+
+    assert all("insulto" not in json.dumps(event_envelope(event, audience=AUDIENCE_REPORTER)) for event in events)

@@ -30,7 +30,8 @@ ERROR_UNKNOWN_CATEGORY = "Unknown or inactive category."
 ERROR_BLOCKED_REPORTER = "Your account may not send alerts. Contact your precinct."
 ERROR_IDEMPOTENCY_MISMATCH = "This Idempotency-Key was already used with a different request."
 ERROR_ILLEGAL_TRANSITION = "An alert that is '{current}' cannot become '{target}'."
-ERROR_OUT_OF_SCOPE = "This alert is outside your precincts or agency."
+# Outside one's scope an alert does not exist: writes answer as reads do (404), revealing nothing.
+ERROR_ALERT_NOT_FOUND = "No such alert."
 ERROR_MERGE_SELF = "An alert cannot be merged into itself."
 ERROR_MERGE_AGENCY = "Only alerts of the same agency can be merged."
 ERROR_MERGE_TARGET_CLOSED = "The target alert is itself a duplicate."
@@ -200,9 +201,9 @@ def _retried(original: Alert) -> AlertCreation:
 def _locked_alert_in_scope(*, alert_id: int, actor) -> Alert:
     alert = Alert.objects.select_for_update().filter(id=alert_id).first()
     if alert is None:
-        raise NotFound("No such alert.")
+        raise NotFound(ERROR_ALERT_NOT_FOUND)
     if not staff_scope(actor).covers(precinct_id=alert.precinct_id, agency=alert.agency):
-        raise Forbidden(ERROR_OUT_OF_SCOPE)
+        raise NotFound(ERROR_ALERT_NOT_FOUND)
     return alert
 
 
@@ -256,12 +257,12 @@ def alert_merge(*, alert_id: int, into_id: int, actor, note: str = "") -> Alert:
     # Lock both rows in id order so two opposite merges cannot deadlock.
     locked = {a.id: a for a in Alert.objects.select_for_update().filter(id__in=sorted([alert_id, into_id]))}
     if len(locked) != 2:
-        raise NotFound("No such alert.")
+        raise NotFound(ERROR_ALERT_NOT_FOUND)
     duplicate, target = locked[alert_id], locked[into_id]
     scope = staff_scope(actor)
     for alert in (duplicate, target):
         if not scope.covers(precinct_id=alert.precinct_id, agency=alert.agency):
-            raise Forbidden(ERROR_OUT_OF_SCOPE)
+            raise NotFound(ERROR_ALERT_NOT_FOUND)
     if duplicate.agency != target.agency:
         raise DomainError(ERROR_MERGE_AGENCY, field="into")
     if target.status == S.DUPLICATE:

@@ -9,10 +9,10 @@ from backend.common.errors import DomainError, Forbidden, NotFound
 from backend.common.ratelimit import Limit, rate_limit_check, rate_limit_consume
 from backend.geo.selectors import area_meets_jurisdiction
 
-from ..events import EventType, alert_event_record
+from ..events import EventType, alert_event_record, alert_events_information_hidden
 from ..models import Alert, AlertInformation, Zone, ZoneKind
 from ..photos import InspectedPhoto
-from .alerts import ERROR_OUT_OF_SCOPE
+from .alerts import ERROR_ALERT_NOT_FOUND
 from .photos import photo_store, photos_sanitize, stored_files_delete
 
 MIN_ZONE_RADIUS_METERS = 100
@@ -132,7 +132,7 @@ def _alert_for_contributor(*, alert_id: int, author) -> Alert:
     """The alert, if ``author`` may add to it: its reporter, or a member whose zones hold its community cell."""
     alert = Alert.objects.filter(id=alert_id).first()
     if alert is None:
-        raise NotFound("No such alert.")
+        raise NotFound(ERROR_ALERT_NOT_FOUND)
     if alert.reporter_id != author.id:
         in_zones = Zone.objects.filter(member=author, boundary__intersects=alert.community_location).exists()
         if not in_zones:
@@ -188,11 +188,12 @@ def information_hide(*, alert_id: int, information_id: int, actor) -> AlertInfor
     if information is None:
         raise NotFound(ERROR_INFORMATION_NOT_FOUND)
     if not staff_scope(actor).covers(precinct_id=information.alert.precinct_id, agency=information.alert.agency):
-        raise Forbidden(ERROR_OUT_OF_SCOPE)
+        raise NotFound(ERROR_ALERT_NOT_FOUND)
     if not information.is_hidden:
         information.is_hidden = True
         information.hidden_by = actor
         information.save(update_fields=["is_hidden", "hidden_by"])
+        alert_events_information_hidden(alert_id=alert_id, information_id=information.id)
         alert_event_record(
             event_type=EventType.ALERT_INFORMATION_HIDDEN,
             alert_id=alert_id,

@@ -1,0 +1,494 @@
+"""Every role against every API endpoint, on data of two precincts and two neighbors (issue #10).
+
+For each endpoint the table below gives the request and the status each role must get. Whatever the
+status, the whole body (nested objects included, and CSV, HTML or image bytes as text) must hold none of
+the values that role may not see. A new endpoint fails ``test_every_endpoint_is_in_the_matrix`` until it
+gets a row here. The websocket streams are checked the same way in ``test_websocket_matrix``.
+"""
+
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.urls import URLResolver, get_resolver
+from PIL import Image
+from rest_framework.test import APIClient
+
+from backend.accounts.models import Agency, Role
+from backend.alerts.models import AlertPhoto, Device
+from backend.alerts.services import AlertInput, alert_create, alert_transition, information_add
+from backend.alerts.services.messages import MessageContent, MessageTarget, mass_message_send
+from backend.alerts.services.photos import photos_inspect
+from tests.factories import PrecinctFactory, PrefectureFactory, UserFactory, staff_user
+from tests.factories.alerts import ZoneFactory, box_around
+from tests.factories.analytics import FormalReportFactory, IncidentLinkFactory
+from tests.factories.geo import CELL_DEGREES, ORIGIN_LAT, ORIGIN_LON
+
+ROLES = ("anonymous", "neighbor_a", "neighbor_b", "dispatcher_a", "dispatcher_b", "firefighter_a", "commander",
+         "administrator")  # fmt: skip
+MONTH = "2024-03"
+WHEN = dt.datetime(2024, 3, 10, 15, 0, tzinfo=dt.UTC)
+
+# Distinctive values: exact coordinates (the community sees only ~100 m cells), names, phones, descriptions.
+A_LAT, A_LON = ORIGIN_LAT + 0.0101234, ORIGIN_LON + 0.0101234
+B_LAT, B_LON = ORIGIN_LAT + 0.0105678, ORIGIN_LON + CELL_DEGREES + 0.0105678
+SECRETS = {
+    "a_exact": "0101234",
+    "b_exact": "0105678",
+    "a_description": "DESCRIPCION-PRIVADA-A",
+    "b_description": "DESCRIPCION-PRIVADA-B",
+    "a_name": "Reportera Alfa",
+    "a_phone": "+56900000001",
+    "b_name": "Reportero Beta",
+    "b_phone": "+56900000002",
+    "officer_a": "Cabo Aguirre",
+    "hidden_text": "TEXTO-OCULTO",
+}
+# What each role may never read anywhere. Reporters see their own alert; dispatch sees its precinct.
+PERSONAL = {"a_exact", "b_exact", "a_description", "b_description", "a_name", "a_phone", "b_name", "b_phone"}
+FORBIDDEN = {
+    "anonymous": PERSONAL | {"officer_a", "hidden_text"},
+    # neighbor_a reports in A and follows B; neighbor_b reports in B, follows A and added information to A.
+    "neighbor_a": {"b_exact", "b_description", "b_name", "b_phone", "officer_a", "hidden_text"},
+    "neighbor_b": {"a_exact", "a_description", "a_name", "a_phone", "officer_a", "hidden_text"},
+    "dispatcher_a": {"b_exact", "b_description", "b_phone"},
+    "dispatcher_b": {"a_exact", "a_description", "a_name", "a_phone", "officer_a", "hidden_text"},
+    # Bomberos of A: the carabineros alerts of A are not theirs.
+    "firefighter_a": PERSONAL | {"officer_a", "hidden_text"},
+    "commander": PERSONAL | {"officer_a", "hidden_text"},
+    "administrator": set(),
+}
+
+
+def png() -> io.BytesIO:
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), (10, 120, 200)).save(buffer, format="PNG")
+    buffer.seek(0)
+    buffer.name = "p.png"
+    return buffer
+
+
+@dataclass
+class World:
+    users: dict
+    objects: dict = field(default_factory=dict)
+
+
+def build_world() -> World:
+    prefecture = PrefectureFactory()
+    precinct_a = PrecinctFactory(column=0, code="13105", name="El Bosque", prefecture=prefecture)
+    precinct_b = PrecinctFactory(column=1, code="13112", name="La Pintana", prefecture=prefecture)
+    neighbor_a = UserFactory(username="neighbor_a", first_name="Reportera", last_name="Alfa", phone=SECRETS["a_phone"])
+    neighbor_b = UserFactory(username="neighbor_b", first_name="Reportero", last_name="Beta", phone=SECRETS["b_phone"])
+    ZoneFactory(member=neighbor_a, boundary=box_around(B_LAT, B_LON, half_size=0.003))
+    ZoneFactory(member=neighbor_b, boundary=box_around(A_LAT, A_LON, half_size=0.003))
+    users = {
+        "anonymous": None,
+        "neighbor_a": neighbor_a,
+        "neighbor_b": neighbor_b,
+        "dispatcher_a": staff_user(Role.DISPATCHER, [precinct_a], first_name="Cabo", last_name="Aguirre"),
+        "dispatcher_b": staff_user(Role.DISPATCHER, [precinct_b], first_name="Sargento", last_name="Bravo"),
+        "firefighter_a": staff_user(Role.AGENCY_OPERATOR, [precinct_a], agency=Agency.BOMBEROS),
+        "commander": staff_user(Role.COMMANDER, prefecture=prefecture),
+        "administrator": UserFactory(role=Role.ADMINISTRATOR, username="admin", is_staff=True),
+    }
+
+    def alert(reporter, lat, lon, description, **extra):
+        data = AlertInput(category="robbery_in_progress", lat=lat, lon=lon, accuracy_meters=5,
+                          description=description, **extra)  # fmt: skip
+        return alert_create(reporter=reporter, data=data).alert
+
+    alert_a = alert(neighbor_a, A_LAT, A_LON, SECRETS["a_description"], photos=photos_inspect([png()]))
+    twin_a = alert(neighbor_a, A_LAT + 0.0003, A_LON, "otra")
+    alert_b = alert(neighbor_b, B_LAT, B_LON, SECRETS["b_description"])
+    alert_transition(alert_id=alert_a.id, actor=users["dispatcher_a"], status="acknowledged", note="Nota interna")
+    information = information_add(
+        alert_id=alert_a.id, author=neighbor_b, text="Se fueron", photos=photos_inspect([png()])
+    )
+    hidden = information_add(alert_id=alert_a.id, author=neighbor_b, text=SECRETS["hidden_text"])
+    from backend.alerts.services.community import information_hide
+
+    information_hide(alert_id=alert_a.id, information_id=hidden.id, actor=users["dispatcher_a"])
+    message = mass_message_send(
+        sender=users["dispatcher_a"],
+        precinct_id=precinct_a.id,
+        content=MessageContent(headline="Aviso", body="Evite la zona"),
+        target=MessageTarget(kind="precinct"),
+    )
+    device = Device.objects.create(user=neighbor_a, kind="fcm", token="token-neighbor-a")
+    link = IncidentLinkFactory(formal_report=FormalReportFactory(precinct=precinct_a, occurred_at=WHEN))
+    from backend.alerts.models import Zone
+
+    return World(
+        users=users,
+        objects={
+            "precinct_a": precinct_a,
+            "alert_a": alert_a,
+            "twin_a": twin_a,
+            "alert_b": alert_b,
+            "photo_a": AlertPhoto.objects.get(alert=alert_a, information__isnull=True),
+            "photo_info": AlertPhoto.objects.get(information=information),
+            "hidden": hidden,
+            "message": message,
+            "device": device,
+            "link": link,
+            "zone_a": Zone.objects.get(member=neighbor_a),
+        },
+    )
+
+
+def everyone(status: int) -> dict:
+    return dict.fromkeys(ROLES, status)
+
+
+def authenticated(status: int, **exceptions) -> dict:
+    return {**everyone(status), "anonymous": 401, **exceptions}
+
+
+NEIGHBORS_ONLY = {"dispatcher_a": 403, "dispatcher_b": 403, "firefighter_a": 403, "commander": 403,
+                  "administrator": 403}  # fmt: skip
+NOT_NEIGHBORS = {"neighbor_a": 403, "neighbor_b": 403}
+# Dispatch views: dispatchers, agency operators and administrators, each in scope.
+DISPATCH_A = authenticated(404, **NOT_NEIGHBORS, commander=403, dispatcher_a=200, administrator=200)
+# Commanders, dispatchers and administrators (analytics, mass messages), in scope.
+COMMAND_A = authenticated(200, **NOT_NEIGHBORS, firefighter_a=403, dispatcher_b=403)
+
+
+@dataclass(frozen=True)
+class Case:
+    route: str
+    method: str
+    path: str
+    expected: dict
+    data: dict | None = None
+    format: str = "json"
+    check_body: bool = True
+
+
+def cases(world: World) -> list[Case]:
+    o = world.objects
+    a, b, photo, info_photo = o["alert_a"].id, o["alert_b"].id, o["photo_a"].id, o["photo_info"].id
+    area_a = f"precinct={o['precinct_a'].code}&month={MONTH}"
+    inside_a = {"lat": A_LAT, "lon": A_LON}
+    message_body = {"precinct": o["precinct_a"].id, "target": "precinct", "headline": "Aviso", "body": "x"}
+    return [
+        Case("api/schema/", "get", "/api/schema/", everyone(200), check_body=False),
+        Case("api/docs/", "get", "/api/docs/", everyone(200)),
+        Case("api/geo/precincts/", "get", "/api/geo/precincts/", everyone(200)),
+        Case("api/geo/precincts/<str:code>/", "get", "/api/geo/precincts/13105/", everyone(200)),
+        Case("api/geo/locate", "get", f"/api/geo/locate?lat={A_LAT}&lon={A_LON}", everyone(200)),
+        Case(
+            "api/accounts/register/",
+            "post",
+            "/api/accounts/register/",
+            everyone(201),
+            {"username": "nuevo", "password": "una clave bastante larga"},
+        ),  # fmt: skip
+        # The body is the caller's own login: only their own data, which the caller just typed.
+        Case(
+            "api/accounts/token/",
+            "post",
+            "/api/accounts/token/",
+            everyone(200),
+            {"username": "admin", "password": "correct horse battery"},
+            check_body=False,
+        ),  # fmt: skip
+        Case("api/accounts/me/", "get", "/api/accounts/me/", authenticated(200)),
+        Case(
+            "api/accounts/me/address/",
+            "put",
+            "/api/accounts/me/address/",
+            authenticated(403, neighbor_a=200, neighbor_b=200),
+            inside_a,
+        ),  # fmt: skip
+        Case("api/categories/", "get", "/api/categories/", everyone(200)),
+        Case("api/alerts/", "get", "/api/alerts/", authenticated(200, **NOT_NEIGHBORS, commander=403)),
+        Case(
+            "api/alerts/",
+            "post",
+            "/api/alerts/",
+            authenticated(201, **NEIGHBORS_ONLY),
+            {"category": "theft", "accuracy_meters": 5, **inside_a},
+        ),  # fmt: skip
+        Case("api/alerts/mine/", "get", "/api/alerts/mine/", authenticated(200)),
+        Case(
+            "api/alerts/<int:alert_id>/",
+            "get",
+            f"/api/alerts/{a}/",
+            {**DISPATCH_A, "neighbor_a": 200, "neighbor_b": 404, "commander": 404},
+        ),  # fmt: skip
+        Case(
+            "api/alerts/<int:alert_id>/steps/",
+            "post",
+            f"/api/alerts/{a}/steps/",
+            {**DISPATCH_A, "dispatcher_a": 201, "administrator": 201},
+            {"status": "contacted"},
+        ),  # fmt: skip
+        Case(
+            "api/alerts/<int:alert_id>/merge/", "post", f"/api/alerts/{o['twin_a'].id}/merge/", DISPATCH_A, {"into": a}
+        ),  # fmt: skip
+        Case(
+            "api/alerts/<int:alert_id>/information/",
+            "post",
+            f"/api/alerts/{a}/information/",
+            authenticated(403, neighbor_a=201, neighbor_b=201),
+            {"text": "vi algo"},
+        ),  # fmt: skip
+        Case(
+            "api/alerts/<int:alert_id>/information/<int:information_id>/hide/",
+            "post",
+            f"/api/alerts/{a}/information/{o['hidden'].id}/hide/",
+            DISPATCH_A,
+        ),  # fmt: skip
+        Case(
+            "api/alerts/<int:alert_id>/photos/<int:photo_id>/",
+            "get",
+            f"/api/alerts/{a}/photos/{photo}/",
+            {**DISPATCH_A, "neighbor_a": 200, "neighbor_b": 404, "commander": 404},
+        ),  # fmt: skip
+        Case(
+            "api/alerts/<int:alert_id>/photos/<int:photo_id>/thumbnail/",
+            "get",
+            f"/api/alerts/{a}/photos/{info_photo}/thumbnail/",
+            {**DISPATCH_A, "neighbor_a": 404, "neighbor_b": 200, "commander": 404},
+        ),  # fmt: skip
+        Case(
+            "api/alerts/<int:alert_id>/photos/<int:photo_id>/approve/",
+            "post",
+            f"/api/alerts/{a}/photos/{info_photo}/approve/",
+            DISPATCH_A,
+        ),  # fmt: skip
+        Case("api/community/alerts/", "get", "/api/community/alerts/", authenticated(200)),
+        Case(
+            "api/community/alerts/<int:alert_id>/",
+            "get",
+            f"/api/community/alerts/{b}/",
+            authenticated(404, neighbor_a=200),
+        ),  # fmt: skip
+        Case("api/community/zones/", "get", "/api/community/zones/", authenticated(200)),
+        Case(
+            "api/community/zones/",
+            "post",
+            "/api/community/zones/",
+            authenticated(201),
+            {"name": "z", "radius_meters": 300, **inside_a},
+        ),  # fmt: skip
+        Case(
+            "api/community/zones/<int:zone_id>/",
+            "delete",
+            f"/api/community/zones/{o['zone_a'].id}/",
+            authenticated(404, neighbor_a=204),
+        ),  # fmt: skip
+        Case(
+            "api/messages/",
+            "post",
+            "/api/messages/",
+            {**COMMAND_A, "dispatcher_a": 201, "commander": 201, "administrator": 201},
+            message_body,
+        ),  # fmt: skip
+        Case("api/messages/active/", "get", "/api/messages/active/", everyone(200)),
+        Case("api/messages/preview/", "post", "/api/messages/preview/", COMMAND_A, message_body),
+        Case("api/messages/<int:message_id>.cap", "get", f"/api/messages/{o['message'].id}.cap", everyone(200)),
+        Case(
+            "api/messages/<int:message_id>/update/",
+            "post",
+            f"/api/messages/{o['message'].id}/update/",
+            {**COMMAND_A, "dispatcher_a": 201, "commander": 201, "administrator": 201},
+            {"headline": "Aviso 2", "body": "y"},
+        ),  # fmt: skip
+        Case(
+            "api/messages/<int:message_id>/cancel/",
+            "post",
+            f"/api/messages/{o['message'].id}/cancel/",
+            {**COMMAND_A, "dispatcher_a": 201, "commander": 201, "administrator": 201},
+            {},
+        ),  # fmt: skip
+        Case("api/devices/", "get", "/api/devices/", authenticated(200)),
+        Case("api/devices/", "post", "/api/devices/", authenticated(201), {"kind": "fcm", "token": "nuevo-token"}),
+        Case("api/devices/webpush-key/", "get", "/api/devices/webpush-key/", authenticated(200)),
+        Case(
+            "api/devices/<int:device_id>/",
+            "delete",
+            f"/api/devices/{o['device'].id}/",
+            authenticated(404, neighbor_a=204),
+        ),  # fmt: skip
+        Case("api/push-preferences/", "get", "/api/push-preferences/", authenticated(200)),
+        Case(
+            "api/push-preferences/",
+            "put",
+            "/api/push-preferences/",
+            authenticated(200),
+            {"preferences": {"fire": False}},
+        ),  # fmt: skip
+        Case("api/analytics/dark-figure/", "get", f"/api/analytics/dark-figure/?{area_a}", COMMAND_A),
+        Case("api/analytics/stop-pack/", "get", f"/api/analytics/stop-pack/?{area_a}&format=csv", COMMAND_A),
+        Case("api/analytics/stop-pack/page/", "get", f"/api/analytics/stop-pack/page/?{area_a}", COMMAND_A),
+        Case(
+            "api/analytics/adoption/", "get", f"/api/analytics/adoption/?precinct={o['precinct_a'].code}", COMMAND_A
+        ),  # fmt: skip
+        Case("api/analytics/hotspots/", "get", f"/api/analytics/hotspots/?{area_a}", COMMAND_A),
+        Case(
+            "api/analytics/maps/precinct-month/", "get", f"/api/analytics/maps/precinct-month/?{area_a}", COMMAND_A
+        ),  # fmt: skip
+        Case("api/analytics/links/", "get", f"/api/analytics/links/?{area_a}", COMMAND_A),
+        Case(
+            "api/analytics/links/run/",
+            "post",
+            "/api/analytics/links/run/",
+            {**COMMAND_A, "dispatcher_a": 201, "commander": 201, "administrator": 201},
+            {"precinct": o["precinct_a"].code, "month": MONTH, "preset": "strict"},
+        ),  # fmt: skip
+        Case(
+            "api/analytics/links/<int:link_id>/confirm/",
+            "post",
+            f"/api/analytics/links/{o['link'].id}/confirm/",
+            {**COMMAND_A, "dispatcher_b": 404},
+        ),  # fmt: skip
+        Case(
+            "api/analytics/links/<int:link_id>/unlink/",
+            "post",
+            f"/api/analytics/links/{o['link'].id}/unlink/",
+            {**COMMAND_A, "dispatcher_b": 404},
+        ),  # fmt: skip
+    ]
+
+
+def api_routes() -> set[tuple[str, str]]:
+    """(route, method) for every view under /api/."""
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+                continue
+            view = getattr(pattern.callback, "cls", None) or getattr(pattern.callback, "view_class", None)
+            for method in ("get", "post", "put", "patch", "delete"):
+                if view is not None and hasattr(view, method):
+                    yield prefix + str(pattern.pattern), method
+
+    return {(route, method) for route, method in walk(get_resolver().url_patterns) if route.startswith("api/")}
+
+
+def body_text(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+def leaked(text: str, role: str) -> list[str]:
+    return [name for name in sorted(FORBIDDEN[role]) if SECRETS[name] in text]
+
+
+@pytest.mark.django_db
+def test_every_endpoint_is_in_the_matrix():
+    world = build_world()
+    covered = {(case.route, case.method) for case in cases(world)}
+    assert api_routes() - covered == set()
+    assert covered - api_routes() == set()
+
+
+@pytest.mark.django_db
+def test_access_matrix(settings):
+    world = build_world()
+    failures = []
+    for case in cases(world):
+        for role in ROLES:
+            client = APIClient()
+            if world.users[role] is not None:
+                client.force_authenticate(user=world.users[role])
+            # Each request sees the same world: writes are rolled back before the next role.
+            with transaction.atomic():
+                request = getattr(client, case.method)
+                response = (
+                    request(case.path, case.data, format=case.format) if case.data is not None else request(case.path)
+                )
+                text = body_text(response)
+                transaction.set_rollback(True)
+            if response.status_code != case.expected[role]:
+                failures.append(f"{case.method.upper()} {case.path} as {role}: {response.status_code}, "
+                                f"expected {case.expected[role]}: {text[:160]}")  # fmt: skip
+            if case.check_body and leaked(text, role):
+                failures.append(f"{case.method.upper()} {case.path} as {role} leaks {leaked(text, role)}")
+    assert failures == []
+
+
+# Websockets
+
+
+STREAMS = ("/ws/dispatch/", "/ws/community/", "/ws/alerts/{a}/", "/ws/alerts/{b}/")
+# None: the socket is accepted; a number: it is closed with that code.
+WS_EXPECTED = {
+    "anonymous": (4401, 4401, 4401, 4401),
+    "neighbor_a": (4403, None, None, 4403),
+    "neighbor_b": (4403, None, 4403, None),
+    "dispatcher_a": (None, None, 4403, 4403),
+    "dispatcher_b": (None, None, 4403, 4403),
+    "firefighter_a": (None, None, 4403, 4403),
+    "commander": (4403, None, 4403, 4403),
+    "administrator": (None, None, 4403, 4403),
+}
+
+
+@pytest.fixture
+def ws_world(transactional_db):
+    return build_world()
+
+
+async def _stream_text(path: str, user) -> tuple[int | None, str]:
+    """Connect as ``user`` (auth already resolved, as the auth middleware would), replay from 0, collect frames."""
+    from channels.routing import URLRouter
+    from channels.testing import WebsocketCommunicator
+    from django.contrib.auth.models import AnonymousUser
+
+    from backend.alerts.routing import websocket_urlpatterns
+
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"{path}?last_event_id=0")
+    communicator.scope["user"] = user or AnonymousUser()
+    connected, _ = await communicator.connect(timeout=10)
+    assert connected
+    frames = []
+    try:
+        # The first frame (hello, or the close) comes at once; the replay follows it without a pause.
+        while frames == [] or not await communicator.receive_nothing(timeout=0.5):
+            output = await communicator.receive_output(timeout=10)
+            if output["type"] == "websocket.close":
+                return output.get("code"), json.dumps(frames)
+            frames.append(json.loads(output["text"]))
+        return None, json.dumps(frames)
+    finally:
+        await communicator.disconnect()
+
+
+async def test_websocket_matrix(ws_world):
+    from backend.alerts.consumers import AUTH_TIMEOUT_SECONDS
+
+    assert AUTH_TIMEOUT_SECONDS <= 10
+    ids = {"a": ws_world.objects["alert_a"].id, "b": ws_world.objects["alert_b"].id}
+    failures = []
+    for role in ROLES:
+        for path, expected in zip(STREAMS, WS_EXPECTED[role], strict=True):
+            if role == "anonymous":
+                continue  # covered below: it needs the auth timeout
+            code, text = await _stream_text(path.format(**ids), ws_world.users[role])
+            if code != expected:
+                failures.append(f"{path} as {role}: close {code}, expected {expected}")
+            if leaked(text, role):
+                failures.append(f"{path} as {role} leaks {leaked(text, role)}")
+            if expected is None and '"type": "hello"' not in text:
+                failures.append(f"{path} as {role}: no hello")
+    assert failures == []
+
+
+async def test_anonymous_sockets_are_closed_4401_without_a_word(ws_world, settings):
+    from backend.alerts import consumers
+
+    consumers.AUTH_TIMEOUT_SECONDS, original = 0.2, consumers.AUTH_TIMEOUT_SECONDS
+    try:
+        for path in STREAMS:
+            code, text = await _stream_text(path.format(a=1, b=2), None)
+            assert (code, text) == (4401, "[]")
+    finally:
+        consumers.AUTH_TIMEOUT_SECONDS = original
