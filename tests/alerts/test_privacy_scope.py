@@ -365,3 +365,53 @@ def test_hiding_an_addition_redacts_it_from_every_logged_event(contributed_alert
     from backend.alerts.presenters import AUDIENCE_REPORTER
 
     assert all("insulto" not in json.dumps(event_envelope(event, audience=AUDIENCE_REPORTER)) for event in events)
+
+
+def test_a_dispatcher_crawling_every_id_and_nested_reference_reaches_only_their_precinct(client_for, two_precincts):
+    # given alerts on both sides of a border, some merged and with photos, and a dispatcher of one side
+    el_bosque, la_pintana = two_precincts
+    border_lon = ORIGIN_LON + CELL_DEGREES
+    lat = cell_center(0)[0]
+    inside = [AlertFactory(precinct=el_bosque, location=Point(border_lon - 0.0005 * i, lat, srid=4326))
+              for i in range(1, 4)]  # fmt: skip
+    outside = [AlertFactory(precinct=la_pintana, location=Point(border_lon + 0.0005 * i, lat, srid=4326),
+                            description=f"ajeno {i}") for i in range(1, 4)]  # fmt: skip
+    for alert in (*inside, *outside):
+        information_add(alert_id=alert.id, author=alert.reporter, text="foto", photos=photos_inspect([png()]))
+    client = client_for(staff_user(Role.DISPATCHER, [el_bosque]))
+    # when they request every alert id there is, and follow every id and URL any response mentions
+    seen, queue, opened = set(), [f"/api/alerts/{alert.id}/" for alert in (*inside, *outside)], set()
+    queue += ["/api/alerts/", "/api/alerts/mine/", "/api/community/alerts/"]
+    while queue:
+        url = queue.pop()
+        if url in opened:
+            continue
+        opened.add(url)
+        response = client.get(url)
+        if response.status_code != 200 or not response["Content-Type"].startswith("application/json"):
+            continue
+        body = response.json()
+        for node in _dicts_in(body):
+            if "category" in node and "id" in node:
+                seen.add(node["id"])
+                queue.append(f"/api/alerts/{node['id']}/")
+            for key in ("url", "thumbnail_url"):
+                if isinstance(node.get(key), str):
+                    queue.append(node[key])
+            if isinstance(node.get("merged_into"), int):
+                queue.append(f"/api/alerts/{node['merged_into']}/")
+    # then nothing of the other precinct was ever served: no alert, no photo
+    assert seen == {alert.id for alert in inside}
+    outside_photos = AlertPhoto.objects.filter(alert__in=outside)
+    for photo in outside_photos:
+        assert client.get(f"/api/alerts/{photo.alert_id}/photos/{photo.id}/").status_code == 404
+
+
+def _dicts_in(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _dicts_in(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _dicts_in(value)
