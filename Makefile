@@ -75,10 +75,14 @@ demo: setup
 	$(PY) manage.py load_precincts fixtures/precincts/south_precinct.geojson
 	$(PY) manage.py demo_setup
 	$(PY) manage.py collectstatic --noinput -v0
-	@echo "Starting the Celery worker (log: var/celery.log) and the ASGI server on http://$(HOST):$(PORT)"
+	@echo "Starting two event relays (one active, one standby; log: var/relay.log), the Celery worker with beat"
+	@echo "(var/celery.log) and the ASGI server on http://$(HOST):$(PORT)"
 	@mkdir -p var
-	$(VENV)/bin/celery -A backend.config worker --loglevel=INFO --concurrency=2 >var/celery.log 2>&1 & \
-	  trap 'kill %1 2>/dev/null' EXIT; \
+	scripts/supervise.sh var/relay.log $(PY) manage.py relay_events & \
+	  scripts/supervise.sh var/relay.log $(PY) manage.py relay_events & \
+	  $(VENV)/bin/celery -A backend.config worker --beat --schedule var/celerybeat-schedule --loglevel=INFO \
+	    --concurrency=2 >var/celery.log 2>&1 & \
+	  trap 'kill %1 %2 %3 2>/dev/null' EXIT; \
 	  $(VENV)/bin/uvicorn backend.config.asgi:application --host $(HOST) --port $(PORT) --workers 2 --no-access-log
 
 # Long: builds its own databases (vigia_bench, vigia_bench_rt) with a million rows each; see BENCHMARKS.md.

@@ -1,4 +1,5 @@
-"""The only module that talks to the channel layer. Called after commit; the event log stays the source of truth.
+"""The only module that talks to the channel layer. The relay (``relay.py``) calls it for each logged event;
+nothing on the request path does, so a request never waits for Redis and an event is never lost with it.
 
 Groups:
 
@@ -12,17 +13,13 @@ add ``"members": [ids]``, found by PostGIS, so a mass message to 10,000 members 
 """
 
 import asyncio
-import logging
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from backend.common.server_loop import server_loop
-
 from . import presenters
-from .models import Event, Zone
+from .models import Event, EventType
+from .selectors import zone_member_ids
 
-logger = logging.getLogger(__name__)
 DELIVER = "event.deliver"
 COMMUNITY_GROUP = "community"
 
@@ -46,56 +43,26 @@ def event_envelope(event: Event, *, audience: str) -> dict | None:
     return {"id": event.id, "type": event.type, "created_at": event.created_at.isoformat(), **payload}
 
 
-def zone_member_ids(area) -> list[int]:
-    """Members with a zone meeting ``area``: one query on the zones' GiST index."""
-    # order_by(): the model's ordering would otherwise join DISTINCT and return one row per zone.
-    members = Zone.objects.filter(boundary__intersects=area).order_by().values_list("member_id", flat=True)
-    return list(members.distinct())
+def event_sends(event: Event) -> list[tuple[str, dict]]:
+    """Every group message an event calls for (one PostGIS query finds the community members)."""
+    sends: list[tuple[str, dict]] = []
+    if event.precinct_id:
+        full = event_envelope(event, audience=presenters.AUDIENCE_DISPATCH)
+        sends.append((dispatch_group(event.precinct_id), {"type": DELIVER, "event": full, "agency": event.agency}))
+    # Nobody can follow a brand-new alert yet: its reporter subscribes once they know its id.
+    if event.alert_id and event.type != EventType.ALERT_CREATED:
+        reporter = event_envelope(event, audience=presenters.AUDIENCE_REPORTER)
+        sends.append((alert_group(event.alert_id), {"type": DELIVER, "event": reporter, "agency": event.agency}))
+    redacted = event_envelope(event, audience=presenters.AUDIENCE_COMMUNITY)
+    if redacted is not None and event.area is not None:
+        members = zone_member_ids(event.area)
+        if members:
+            message = {"type": DELIVER, "event": redacted, "agency": event.agency, "members": members}
+            sends.append((COMMUNITY_GROUP, message))
+    return sends
 
 
-async def _send_all(sends: list[tuple[str, dict]]) -> None:
+async def sends_deliver(sends: list[tuple[str, dict]]) -> None:
+    """Send group messages; raises the channel layer's error if Redis cannot take them (the relay retries)."""
     layer = get_channel_layer()
     await asyncio.gather(*(layer.group_send(group, message) for group, message in sends))
-
-
-async def _send_all_logged(sends: list[tuple[str, dict]], event_id: int) -> None:
-    try:
-        await _send_all(sends)
-    except Exception:
-        logger.exception("Broadcast of event %s failed; clients will catch up from the event log.", event_id)
-
-
-def event_broadcast(*, event: Event) -> None:
-    """Notify every audience of a committed event and queue its push. Failures are logged, never raised:
-    the event is already committed and clients catch up from the log."""
-    from .tasks import PUSH_EVENT_TYPES, event_push
-
-    event_id = event.id
-    try:
-        sends: list[tuple[str, dict]] = []
-        full = event_envelope(event, audience=presenters.AUDIENCE_DISPATCH)
-        if event.precinct_id:
-            sends.append((dispatch_group(event.precinct_id), {"type": DELIVER, "event": full, "agency": event.agency}))
-        if event.alert_id:
-            reporter = event_envelope(event, audience=presenters.AUDIENCE_REPORTER)
-            sends.append((alert_group(event.alert_id), {"type": DELIVER, "event": reporter, "agency": event.agency}))
-        redacted = event_envelope(event, audience=presenters.AUDIENCE_COMMUNITY)
-        if redacted is not None and event.area is not None:
-            members = zone_member_ids(event.area)
-            if members:
-                sends.append(
-                    (COMMUNITY_GROUP, {"type": DELIVER, "event": redacted, "agency": event.agency, "members": members})
-                )
-        loop = server_loop()
-        if loop is None:
-            async_to_sync(_send_all)(sends)  # a Celery worker or a command: nothing else waits on this thread
-        else:
-            # In a server process: the loop sends while this thread answers the request.
-            asyncio.run_coroutine_threadsafe(_send_all_logged(sends, event_id), loop)
-    except Exception:
-        logger.exception("Broadcast of event %s failed; clients will catch up from the event log.", event_id)
-    if event.type in PUSH_EVENT_TYPES:
-        try:
-            event_push.delay(event_id)
-        except Exception:
-            logger.exception("Could not queue push for event %s.", event_id)

@@ -1,4 +1,5 @@
-"""Writing the ordered event log. Services call these inside their transaction; delivery happens after commit.
+"""Writing the ordered event log, the outbox. Services call these inside their transaction; the relay
+(``relay.py``) delivers what committed.
 
 Event payloads (``Event.payload`` for dispatch and the reporter, ``Event.community_payload`` for members):
 
@@ -14,17 +15,18 @@ Event payloads (``Event.payload`` for dispatch and the reporter, ``Event.communi
 ``{"id": event_id, "type": ..., "created_at": ..., **payload}``.
 """
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Prefetch
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from . import presenters
-from .broadcasts import event_broadcast
 from .models import Alert, AlertInformation, AlertPhoto, AlertStep, Event, EventType, MassMessage
 
 # Held from the event insert to commit, so event ids are handed out in commit order.
 EVENT_LOG_LOCK_KEY = 0x76696769  # "vigi"
+# LISTEN/NOTIFY channel on which the relay hears of new events.
+EVENT_LOG_CHANNEL = "vigia_events"
 
 
 def alert_for_views(alert_id: int) -> Alert:
@@ -47,12 +49,13 @@ def _loaded(alert_id: int) -> tuple[Alert, presenters.AlertRelated]:
 
 # The lock and the insert travel in one statement, as the last one before COMMIT: the lock is held for the
 # shortest time the client allows. (Taken in a statement of its own, it was held across the next round trip,
-# and a request thread waiting for the GIL made every other writer queue behind it.)
+# and a request thread waiting for the GIL made every other writer queue behind it.) The notification wakes
+# the relay; PostgreSQL sends it at commit, and only once per transaction.
 _APPEND_SQL = f"""
     INSERT INTO {Event._meta.db_table}
         (type, alert_id, message_id, precinct_id, agency, area, payload, community_payload, created_at)
     SELECT %s, %s, %s, %s, %s, ST_GeomFromEWKB(%s), %s, %s, %s
-    FROM (SELECT pg_advisory_xact_lock(%s)) AS event_log_lock
+    FROM (SELECT pg_advisory_xact_lock(%s)) AS event_log_lock, (SELECT pg_notify(%s, '')) AS relay_wake
     RETURNING id
 """
 
@@ -70,12 +73,12 @@ def _append(**fields) -> Event:
         None if event.community_payload is None else Jsonb(event.community_payload),
         event.created_at,
         EVENT_LOG_LOCK_KEY,
+        EVENT_LOG_CHANNEL,
     ]
     with connection.cursor() as cursor:
         cursor.execute(_APPEND_SQL, parameters)
         event.id = cursor.fetchone()[0]
     event._state.adding, event._state.db = False, connection.alias
-    transaction.on_commit(lambda: event_broadcast(event=event))
     return event
 
 

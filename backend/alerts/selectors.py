@@ -82,6 +82,13 @@ def possible_duplicates(*, user, alert: Alert) -> QuerySet[Alert]:
     ).order_by("created_at")
 
 
+def zone_member_ids(area) -> list[int]:
+    """Members with a zone meeting ``area``: one query on the zones' GiST index."""
+    # order_by(): the model's ordering would otherwise join DISTINCT and return one row per zone.
+    members = Zone.objects.filter(boundary__intersects=area).order_by().values_list("member_id", flat=True)
+    return list(members.distinct())
+
+
 def community_alerts(*, member, since: datetime | None = None) -> QuerySet[Alert]:
     """Recent alerts inside any of the member's zones (one indexed spatial semi-join)."""
     # Decided on the community cell, never the exact point: probing with zones reveals no more than the view.

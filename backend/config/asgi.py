@@ -12,13 +12,10 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from backend.accounts.websocket_auth import TokenOrSessionAuthStack  # noqa: E402
 from backend.alerts.routing import websocket_urlpatterns  # noqa: E402
-from backend.common.server_loop import RecordServerLoop  # noqa: E402
 
-application = RecordServerLoop(
-    ProtocolTypeRouter(
-        {
-            "http": django_asgi_app,
-            "websocket": AllowedHostsOriginValidator(TokenOrSessionAuthStack(URLRouter(websocket_urlpatterns))),
-        }
-    )
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(TokenOrSessionAuthStack(URLRouter(websocket_urlpatterns))),
+    }
 )

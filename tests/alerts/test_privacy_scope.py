@@ -88,8 +88,10 @@ def test_possible_duplicates_never_include_alerts_outside_the_viewers_scope(clie
     body = client_for(dispatcher).get(f"/api/alerts/{mine.id}/").json()
     # then only the in-scope neighbour is offered, and nothing of the other precinct's alert appears anywhere
     assert [other["id"] for other in body["possible_duplicates"]] == [same_side.id]
-    leaked = values_in(body) & {theirs.id, reporter.id, "Rosa Secreta", "+56999990000", theirs.description}
-    assert leaked == set()
+    alert_ids = {node["id"] for node in _dicts_in(body) if "category" in node}
+    assert alert_ids == {mine.id, same_side.id}
+    assert values_in(body) & {"Rosa Secreta", "+56999990000", theirs.description} == set()
+    assert reporter.id not in {node["id"] for node in _dicts_in(body) if "phone" in node}
     assert client_for(dispatcher).get(f"/api/alerts/{theirs.id}/").status_code == 404
 
 
@@ -305,7 +307,7 @@ def test_a_polygon_reaching_into_another_precinct_is_clipped_to_the_senders(clie
     assert preview["square_meters"] < preview["requested_square_meters"] / 5
     assert json.loads(message.area.geojson)["coordinates"] == json.loads(json.dumps(preview["area"]["coordinates"]))
     # and a member whose zone is only in the other precinct is not reached
-    from backend.alerts.broadcasts import zone_member_ids
+    from backend.alerts.selectors import zone_member_ids
 
     assert zone_member_ids(message.area) == [inside_member.id]
     assert la_pintana.boundary.intersection(message.area).area < 1e-12

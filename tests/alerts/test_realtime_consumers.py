@@ -9,7 +9,7 @@ from django.contrib.gis.geos import Polygon
 from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import Role, User
-from backend.alerts import broadcasts, consumers, events
+from backend.alerts import broadcasts, consumers
 from backend.alerts.models import AlertStatus, Event, EventType
 from backend.alerts.services import AlertInput, alert_create, alert_transition
 from tests.factories import PrecinctFactory, UserFactory, staff_user
@@ -17,7 +17,7 @@ from tests.factories.alerts import ZoneFactory
 from tests.factories.geo import cell_center
 from tests.plugins.realtime import ws_close_code, ws_communicator, ws_frames, ws_open
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("relay")]
 
 FORBIDDEN_COMMUNITY_FIELDS = ("reporter", "description", "accuracy_meters", "precinct", "is_overlap", "is_gap")
 
@@ -321,18 +321,27 @@ async def test_resume_message_replays_after_the_given_id(world):
     await console.disconnect()
 
 
-async def test_out_of_order_broadcasts_are_delivered_in_id_order_once(world, monkeypatch):
-    # Given broadcasts held back, as when two server processes race to Redis
-    held: list[Event] = []
-    monkeypatch.setattr(events, "event_broadcast", lambda *, event: held.append(event))
+async def deliver(event: Event) -> None:
+    """Send one logged event's group messages by hand, as the (paused) relay would."""
+    await broadcasts.sends_deliver(await database_sync_to_async(broadcasts.event_sends)(event))
+
+
+@database_sync_to_async
+def logged(count: int) -> list[Event]:
+    return list(Event.objects.order_by("-id")[:count])[::-1]
+
+
+async def test_out_of_order_broadcasts_are_delivered_in_id_order_once(world, relay_paused):
+    # Given deliveries held back, as when a relay's sends reach Redis out of order
     (token,) = await tokens(world, world.dispatcher)
     console, _ = await ws_open("/ws/dispatch/", token=token)
     first_alert = await new_alert(world.reporter)
     second_alert = await new_alert(world.reporter)
+    held = await logged(2)
 
     # When the newer event's broadcast arrives first, then the older one's
-    await database_sync_to_async(broadcasts.event_broadcast)(event=held[1])
-    await database_sync_to_async(broadcasts.event_broadcast)(event=held[0])
+    await deliver(held[1])
+    await deliver(held[0])
 
     # Then the console still gets them in id order, each once
     frames = await ws_frames(console, 2)
@@ -342,19 +351,18 @@ async def test_out_of_order_broadcasts_are_delivered_in_id_order_once(world, mon
     await console.disconnect()
 
 
-async def test_community_socket_never_skips_a_lost_broadcast_for_its_zone(world, monkeypatch):
+async def test_community_socket_never_skips_a_lost_broadcast_for_its_zone(world, relay_paused):
     # Given a member's socket, and three alerts: in the zone, elsewhere, in the zone again
-    held: list[Event] = []
-    monkeypatch.setattr(events, "event_broadcast", lambda *, event: held.append(event))
     (token,) = await tokens(world, world.member)
     member, _ = await ws_open("/ws/community/", token=token)
     in_zone = await new_alert(world.reporter, column=0)
     await new_alert(world.reporter, column=1)
     in_zone_again = await new_alert(world.reporter, column=0)
+    held = await logged(3)
 
     # When only the last two broadcasts get through (the first one is lost)
     for event in held[1:]:
-        await database_sync_to_async(broadcasts.event_broadcast)(event=event)
+        await deliver(event)
 
     # Then the socket fetches the lost one from the log before the live one, and skips the other zone's
     frames = await ws_frames(member, 2)

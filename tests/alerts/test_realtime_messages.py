@@ -255,6 +255,7 @@ def test_active_feed_lists_current_versions_with_cap_links(api_client, client_fo
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("relay")
 async def test_message_reaches_members_whose_zones_meet_the_area(command):
     # Given a member whose zone is inside a 400 m circle, and one two precincts away
     @database_sync_to_async

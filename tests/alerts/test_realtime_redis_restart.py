@@ -64,7 +64,7 @@ def event_ids(**filters) -> list[int]:
     return list(Event.objects.filter(**filters).order_by("id").values_list("id", flat=True))
 
 
-async def test_sockets_catch_up_after_a_redis_restart(layer_on_private_redis, people):
+async def test_sockets_catch_up_after_a_redis_restart(layer_on_private_redis, people, relay_in_process):
     redis = layer_on_private_redis
     # Given a console that stays connected and one that will reconnect, both having seen the first alert
     # (and a community member whose zone covers it, who stays connected)

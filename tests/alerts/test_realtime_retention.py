@@ -48,3 +48,14 @@ def test_resuming_from_a_pruned_id_is_a_full_resync(log):
     assert (expired.is_full_resync, expired.after_id) == (True, log[2] - 1)
     assert (exact.is_full_resync, exact.after_id) == (False, log[1])
     assert (fresh.is_replay, fresh.after_id) == (False, log[2])
+
+
+@override_settings(EVENT_LOG_RETENTION_DAYS=30)
+def test_prune_keeps_old_events_that_no_relay_has_delivered(log):
+    # given a relay that has delivered only the first event (the second is old but still undelivered)
+    from backend.alerts.models import RelayCursor
+
+    RelayCursor.objects.create(name="default", last_event_id=log[0])
+    RelayCursor.objects.create(name="webhooks", last_event_id=log[2])
+    call_command("prune_events")
+    assert list(Event.objects.values_list("id", flat=True)) == log[1:]

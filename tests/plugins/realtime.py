@@ -5,6 +5,8 @@
   JSON (a fresh RSA key) whose ``token_uri`` points here.
 * ``fake_webpush``: a push service. pywebpush POSTs to each subscription's own endpoint, so the
   endpoints simply live here; subscriptions carry real P-256 keys, so payloads can be decrypted.
+* ``relay``: a ``manage.py relay_events`` process, the only sender of websocket events and push jobs.
+  ``relay_paused`` freezes it (SIGSTOP) for tests that deliver events by hand, out of order.
 * ``asgi_servers``: two ``uvicorn backend.config.asgi:application`` processes on the test database.
 * ``celery_worker``: ``celery -A backend.config worker`` on a queue of this test run.
 * ``private_redis``: a redis-server of our own, to kill and restart.
@@ -319,9 +321,73 @@ def realtime_environment(
         "WEBPUSH_TIMEOUT_SECONDS": "5",
         "PUSH_RETRY_BASE_SECONDS": "0.3",
         "PUSH_MAX_RETRIES": "3",
+        "RELAY_POLL_SECONDS": "0.2",
+        "RELAY_STANDBY_SECONDS": "0.2",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
+
+
+def relay_start(environment: dict[str, str], log_path: Path, *, name: str = "default") -> subprocess.Popen:
+    """A relay process; returns once it holds the lease (or is on standby behind another one)."""
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "relay_events", "--name", name],
+        cwd=ROOT,
+        env={**environment, "LOG_LEVEL": "INFO"},
+        stdout=log_path.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    start = log_path.stat().st_size if log_path.exists() else 0
+    while True:
+        text = log_path.read_bytes()[start:] if log_path.exists() else b""
+        if b" is active from event " in text or b" is on standby" in text:
+            return process
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop_process(process)
+            raise RuntimeError(f"Relay did not start:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def relay(realtime_environment, realtime_directory) -> subprocess.Popen:
+    """The event relay for this run: without it no socket hears a thing (as in production)."""
+    process = relay_start(realtime_environment, realtime_directory / "relay.log")
+    yield process
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGCONT)
+    stop_process(process)
+
+
+@pytest.fixture
+def relay_paused(relay):
+    """Freeze the relay for one test (it keeps its lease, so nobody else delivers), then let it go on."""
+    os.kill(relay.pid, signal.SIGSTOP)
+    try:
+        yield relay
+    finally:
+        os.kill(relay.pid, signal.SIGCONT)
+
+
+@pytest.fixture
+async def relay_in_process():
+    """A relay of its own (its own cursor and lease) in the test's event loop, on the test's settings as they
+    stand (e.g. a channel layer overridden to a private Redis)."""
+    import asyncio
+
+    from backend.alerts.relay import Relay
+
+    relay = Relay(name=f"test-{secrets.token_hex(4)}", poll_seconds=0.2, standby_seconds=0.2)
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    for _ in range(200):
+        if relay.is_active:
+            break
+        await asyncio.sleep(0.05)
+    assert relay.is_active, "the in-process relay did not take its lease"
+    yield relay
+    stop.set()
+    await asyncio.wait_for(task, timeout=10)
 
 
 def asgi_server(environment: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, str]:
@@ -350,7 +416,7 @@ def asgi_server(environment: dict[str, str], log_path: Path) -> tuple[subprocess
 
 
 @pytest.fixture(scope="session")
-def asgi_servers(realtime_environment, realtime_directory) -> list[str]:
+def asgi_servers(realtime_environment, realtime_directory, relay) -> list[str]:
     """Two real server processes sharing the Redis channel layer; yields their ``host:port``."""
     started = [asgi_server(realtime_environment, realtime_directory / f"uvicorn-{index}.log") for index in range(2)]
     try:
@@ -362,10 +428,8 @@ def asgi_servers(realtime_environment, realtime_directory) -> list[str]:
             stop_process(process)
 
 
-@pytest.fixture(scope="session")
-def celery_worker(realtime_environment, realtime_directory) -> subprocess.Popen:
-    """A real Celery worker on this run's queue, sending to the local FCM and Web Push fakes."""
-    log_path = realtime_directory / "celery.log"
+def celery_worker_start(environment: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """A real Celery worker on the environment's queue; returns once it is ready."""
     process = subprocess.Popen(
         [
             str(VENV_BIN / "celery"),
@@ -376,14 +440,14 @@ def celery_worker(realtime_environment, realtime_directory) -> subprocess.Popen:
             "--pool=threads",
             "--concurrency=8",
             "-Q",
-            realtime_environment["TEST_CELERY_QUEUE"],
+            environment["TEST_CELERY_QUEUE"],
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
-            f"--hostname=vigia-test-{os.getpid()}@%h",
+            f"--hostname=vigia-test-{os.getpid()}-{secrets.token_hex(3)}@%h",
         ],
         cwd=ROOT,
-        env=realtime_environment,
+        env=environment,
         stdout=log_path.open("ab"),
         stderr=subprocess.STDOUT,
     )
@@ -393,6 +457,13 @@ def celery_worker(realtime_environment, realtime_directory) -> subprocess.Popen:
             stop_process(process)
             raise RuntimeError(f"Celery worker did not start:\n{log_path.read_text()[-3000:]}")
         time.sleep(0.2)
+    return process
+
+
+@pytest.fixture(scope="session")
+def celery_worker(realtime_environment, realtime_directory, relay) -> subprocess.Popen:
+    """A real Celery worker on this run's queue, sending to the local FCM and Web Push fakes."""
+    process = celery_worker_start(realtime_environment, realtime_directory / "celery.log")
     yield process
     stop_process(process, timeout=20)
 

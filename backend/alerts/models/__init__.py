@@ -1,6 +1,6 @@
 from .alerts import Alert, AlertInformation, AlertPhoto, AlertStatus, AlertStep, Category, ReporterRecord
 from .community import Zone, ZoneKind
-from .events import Event, EventType
+from .events import Event, EventType, RelayCursor
 from .messages import MassMessage, MessageStatus
 from .push import Device, DeviceKind, PushPreference
 
@@ -18,6 +18,7 @@ __all__ = [
     "MassMessage",
     "MessageStatus",
     "PushPreference",
+    "RelayCursor",
     "ReporterRecord",
     "Zone",
     "ZoneKind",

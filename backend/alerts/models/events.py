@@ -38,3 +38,14 @@ class Event(models.Model):
             models.Index(fields=["precinct", "id"], name="event_precinct_id"),
             models.Index(fields=["alert", "id"], name="event_alert_id"),
         ]
+
+
+class RelayCursor(models.Model):
+    """How far the relay has delivered the event log: every event with a larger id is still to be sent."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    last_event_id = models.BigIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.last_event_id}"

@@ -208,6 +208,9 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # Realtime (event log, websockets) and push notifications.
 EVENT_LOG_RETENTION_DAYS = env.int("EVENT_LOG_RETENTION_DAYS", default=30)
+# The relay wakes on NOTIFY; the poll is the fallback. Standbys try for the lease this often (the failover time).
+RELAY_POLL_SECONDS = env.float("RELAY_POLL_SECONDS", default=1.0)
+RELAY_STANDBY_SECONDS = env.float("RELAY_STANDBY_SECONDS", default=0.5)
 CAP_SENDER = env.str("CAP_SENDER", default="vigia@carabineros.example.cl")
 # FCM: a service-account JSON file, or Application Default Credentials when GOOGLE_APPLICATION_CREDENTIALS is set.
 FCM_CREDENTIALS_FILE = env.str("FCM_CREDENTIALS_FILE", default="")
