@@ -1,8 +1,11 @@
 """Reads for alerts: dispatch listing, community and reporter views, duplicates, response times."""
 
+import math
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.gis.geos import Polygon
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
@@ -11,7 +14,7 @@ from backend.accounts.scope import sees_dispatch_views, staff_scope
 from backend.common.errors import NotFound
 from backend.common.spatial import within_meters
 
-from .models import Alert, AlertInformation, AlertPhoto, AlertStatus, AlertStep, Zone
+from .models import Alert, AlertInformation, AlertPhoto, AlertStatus, AlertStep, Category, Zone
 
 DUPLICATE_RADIUS_METERS = 300
 DUPLICATE_WINDOW = timedelta(minutes=30)
@@ -27,6 +30,26 @@ def _with_views(queryset: QuerySet[Alert]) -> QuerySet[Alert]:
         Prefetch("photos", queryset=AlertPhoto.objects.order_by("id")),
         Prefetch("information", queryset=AlertInformation.objects.select_related("author")),
     )
+
+
+_categories: dict[str, Category] = {}
+_categories_loaded_at = -math.inf
+
+
+def category_active(code: str) -> Category | None:
+    """The active category with this code, from the per-process catalogue (refreshed every minute)."""
+    global _categories, _categories_loaded_at
+    now = time.monotonic()
+    if now - _categories_loaded_at >= settings.ALERT_CATEGORY_CACHE_SECONDS:
+        # Rebinding (not mutating) keeps a concurrent reader's dict whole.
+        _categories = {category.code: category for category in Category.objects.filter(is_active=True)}
+        _categories_loaded_at = now
+    return _categories.get(code)
+
+
+def category_cache_clear() -> None:
+    global _categories_loaded_at
+    _categories_loaded_at = -math.inf
 
 
 @dataclass(frozen=True)

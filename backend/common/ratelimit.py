@@ -12,6 +12,7 @@ enough for abuse control and costs one row per window instead of one per action.
 """
 
 import math
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -79,14 +80,17 @@ _CONSUME_SQL = """
 
 
 def rate_limit_consume(*, key: str, limits: tuple[Limit, ...], now: datetime | None = None) -> None:
-    """Count one action for ``key`` against every limit, or raise ``RateLimited`` and count nothing."""
+    """Count one action for ``key`` against every limit, or raise ``RateLimited`` and count nothing.
+
+    Call it inside the transaction of the action it limits and let ``RateLimited`` end that transaction."""
     now = now or clock()
     rows = [(limit, _window_start(now, limit.per_seconds)) for limit in limits]
     values = ", ".join(["(%s, %s, %s, 1, %s)"] * len(rows))
     parameters = [value for limit, start in rows for value in (key, start, limit.per_seconds, limit.count)]
     sql = _CONSUME_SQL.format(table=RateLimitBucket._meta.db_table, values=values)
-    # A savepoint: raising inside it also takes back the windows that still had room.
-    with transaction.atomic(), connection.cursor() as cursor:
+    # A refusal must also take back the windows that still had room. Inside a transaction the raise does that:
+    # it rolls the caller's transaction back (callers let it propagate). Outside one, a savepoint does.
+    with transaction.atomic() if not connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         counted = {row[0] for row in cursor.fetchall()}
         full = [(limit, start) for limit, start in rows if limit.per_seconds not in counted]

@@ -16,9 +16,12 @@ ERROR_OUTSIDE_JURISDICTION = "The location is outside every precinct's jurisdict
 METERS_PER_DEGREE_LATITUDE = 111_320.0
 
 # The common case is one plain index lookup; the gap query runs only when no polygon covers the point.
-_COVERING_SQL = "SELECT id FROM geo_precinct WHERE ST_Intersects(boundary, ST_SetSRID(ST_MakePoint(%s, %s), 4326))"
+_COVERING_SQL = """
+    SELECT id, code, name FROM geo_precinct WHERE ST_Intersects(boundary, ST_SetSRID(ST_MakePoint(%s, %s), 4326))
+"""
 _NEAREST_SQL = """
-    SELECT id, ST_Distance(boundary::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography) AS meters
+    SELECT id, code, name,
+           ST_Distance(boundary::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography) AS meters
     FROM geo_precinct
     WHERE boundary && ST_Expand(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s, %s)
     ORDER BY meters, code
@@ -26,7 +29,7 @@ _NEAREST_SQL = """
 """
 # In an overlap, the precinct the point lies deepest inside wins; ties go to the lower code.
 _DEEPEST_SQL = """
-    SELECT id FROM geo_precinct
+    SELECT id, code, name FROM geo_precinct
     WHERE id = ANY(%(ids)s)
     ORDER BY ST_Distance(ST_Boundary(boundary)::geography,
                          ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography) DESC, code
@@ -43,6 +46,9 @@ class PrecinctMatch:
     """Where a point was routed, and whether dispatch should confirm it (overlap or gap)."""
 
     precinct_id: int
+    # Read in the routing query itself, so callers showing the precinct need no second lookup.
+    code: str = ""
+    name: str = ""
     is_overlap: bool = False
     is_gap: bool = False
     gap_distance_meters: float | None = None
@@ -56,20 +62,25 @@ def precinct_for_point(*, lat: float, lon: float, tolerance_meters: float | None
     """Route a WGS84 point to one precinct: inside, overlap (deterministic), gap (nearest within tolerance)."""
     with connection.cursor() as cursor:
         cursor.execute(_COVERING_SQL, [lon, lat])
-        covering = [row[0] for row in cursor.fetchall()]
+        covering = cursor.fetchall()
         if len(covering) == 1:
-            return PrecinctMatch(precinct_id=covering[0])
+            precinct_id, code, name = covering[0]
+            return PrecinctMatch(precinct_id=precinct_id, code=code, name=name)
         if covering:
-            cursor.execute(_DEEPEST_SQL, {"ids": covering, "lon": lon, "lat": lat})
-            return PrecinctMatch(precinct_id=cursor.fetchone()[0], is_overlap=True)
+            cursor.execute(_DEEPEST_SQL, {"ids": [row[0] for row in covering], "lon": lon, "lat": lat})
+            precinct_id, code, name = cursor.fetchone()
+            return PrecinctMatch(precinct_id=precinct_id, code=code, name=name, is_overlap=True)
         tolerance = settings.GEO_GAP_TOLERANCE_METERS if tolerance_meters is None else tolerance_meters
         dy = tolerance / METERS_PER_DEGREE_LATITUDE
         dx = dy / max(math.cos(math.radians(lat)), 0.01)
         cursor.execute(_NEAREST_SQL, [lon, lat, lon, lat, dx, dy])
         nearest = cursor.fetchone()
-    if nearest is None or nearest[1] > tolerance:
+    if nearest is None or nearest[3] > tolerance:
         raise OutsideJurisdiction(ERROR_OUTSIDE_JURISDICTION)
-    return PrecinctMatch(precinct_id=nearest[0], is_gap=True, gap_distance_meters=round(nearest[1], 1))
+    precinct_id, code, name, meters = nearest
+    return PrecinctMatch(
+        precinct_id=precinct_id, code=code, name=name, is_gap=True, gap_distance_meters=round(meters, 1)
+    )
 
 
 _AREA_MEETS_SQL = """

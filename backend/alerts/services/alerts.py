@@ -18,9 +18,10 @@ from backend.geo.selectors import precinct_for_point
 
 from .. import presenters
 from ..events import EventType, alert_event_record, alert_for_views
-from ..models import Alert, AlertPhoto, AlertStatus, AlertStep, Category, ReporterRecord
+from ..models import Alert, AlertPhoto, AlertStatus, AlertStep, Event, ReporterRecord
 from ..photos import InspectedPhoto, SanitizedPhoto
 from ..presenters import AlertRelated
+from ..selectors import category_active
 from .photos import photo_store, photos_sanitize, stored_files_delete
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -162,7 +163,7 @@ def alert_create(*, reporter, data: AlertInput, idempotency_key: str = "") -> Al
                 if original is not None:
                     return _retried(original)
             rate_limit_consume(key=_alert_rate_key(reporter), limits=ALERT_RATE_LIMITS)
-            category = Category.objects.filter(code=data.category, is_active=True).first()
+            category = category_active(data.category)
             if category is None:
                 raise DomainError(ERROR_UNKNOWN_CATEGORY, field="category")
             match = precinct_for_point(lat=data.lat, lon=data.lon)
@@ -173,7 +174,7 @@ def alert_create(*, reporter, data: AlertInput, idempotency_key: str = "") -> Al
                 location=Point(data.lon, data.lat, srid=4326),
                 accuracy_meters=data.accuracy_meters,
                 description=data.description,
-                precinct=Precinct.objects.get(id=match.precinct_id),
+                precinct=Precinct(id=match.precinct_id, code=match.code, name=match.name),
                 is_overlap=match.is_overlap,
                 is_gap=match.is_gap,
                 idempotency_key=idempotency_key,
@@ -194,7 +195,15 @@ def alert_create(*, reporter, data: AlertInput, idempotency_key: str = "") -> Al
 
 
 def _retried(original: Alert) -> AlertCreation:
-    alert = alert_for_views(original.id)
+    """A retry gets the answer the first request got: the view logged when the alert was created."""
+    created = (
+        Event.objects.filter(alert_id=original.id, type=EventType.ALERT_CREATED)
+        .values_list("payload", flat=True)
+        .first()
+    )
+    if created is not None:
+        return AlertCreation(alert=original, view=created["alert"], is_new=False)
+    alert = alert_for_views(original.id)  # the log was pruned by hand: show the alert as it is now
     return AlertCreation(alert=alert, view=presenters.alert_full(alert), is_new=False)
 
 

@@ -191,6 +191,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# The category catalogue changes a few times a year: each process keeps it this long, so an alert costs no
+# query for it; an administrator's change reaches every process within this time.
+ALERT_CATEGORY_CACHE_SECONDS = env.float("ALERT_CATEGORY_CACHE_SECONDS", default=60.0)
+
 # Routing a point that falls in a gap between precinct polygons (DESIGN §4).
 GEO_GAP_TOLERANCE_METERS = env.float("GEO_GAP_TOLERANCE_METERS", default=500.0)
 

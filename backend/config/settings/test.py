@@ -31,3 +31,7 @@ WEBPUSH_ALLOWED_HOSTS = [*WEBPUSH_ALLOWED_HOSTS, "127.0.0.1"]
 
 # Tests wrap each case in a transaction on one connection; a pool would hand out others.
 DATABASES["default"]["OPTIONS"].pop("pool", None)
+
+# Transactional tests flush and re-seed the category catalogue (new ids), which production never does; server
+# processes of the test run must not keep the old rows.
+ALERT_CATEGORY_CACHE_SECONDS = env.float("ALERT_CATEGORY_CACHE_SECONDS", default=0.0)
