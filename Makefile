@@ -79,7 +79,7 @@ demo: setup
 	@mkdir -p var
 	$(VENV)/bin/celery -A backend.config worker --loglevel=INFO --concurrency=2 >var/celery.log 2>&1 & \
 	  trap 'kill %1 2>/dev/null' EXIT; \
-	  $(VENV)/bin/uvicorn backend.config.asgi:application --host $(HOST) --port $(PORT) --workers 2 --no-access-log
+	  $(VENV)/bin/uvicorn backend.config.asgi:application --host $(HOST) --port $(PORT) --workers 2 --no-access-log --no-proxy-headers
 
 # Long: builds its own databases (vigia_bench, vigia_bench_rt) with a million rows each; see BENCHMARKS.md.
 bench: setup
