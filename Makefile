@@ -88,6 +88,7 @@ bench: setup
 	$(PY) bench/bench_alerts.py
 	$(PY) bench/bench_analytics.py
 	$(PY) bench/bench_realtime.py
+	$(PY) bench/bench_auth.py
 
 clean:
 	rm -rf $(STAMPS) $(VENV) var

@@ -126,3 +126,36 @@ async def test_a_foreign_origin_gets_http_403_at_the_handshake(asgi_servers):
         async with connect(f"ws://{address}/ws/community/", origin="http://evil.example"):
             pass
     assert refused.value.response.status_code == 403
+
+
+def production_server(realtime_environment, realtime_directory, name: str, **environment):
+    return asgi_server(
+        {
+            **realtime_environment,
+            "DJANGO_SETTINGS_MODULE": "backend.config.settings.production",
+            "DJANGO_SECRET_KEY": "s" * 50,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "CACHE_URL": realtime_environment["TEST_CACHE_URL"],
+            **environment,
+        },
+        realtime_directory / f"uvicorn-{name}.log",
+    )
+
+
+@pytest.mark.parametrize(("trusted_proxies", "status"), [("", 301), ("127.0.0.1", 200)])
+def test_x_forwarded_proto_counts_only_from_a_trusted_proxy(
+    realtime_environment, realtime_directory, trusted_proxies, status
+):
+    # Given a production server, which redirects plain http to https
+    process, address = production_server(
+        realtime_environment, realtime_directory, f"production-{status}", TRUSTED_PROXIES=trusted_proxies
+    )
+    try:
+        wait_for_port(int(address.rsplit(":", 1)[1]), process=process)
+        # When a request claims it arrived over https
+        response = httpx.get(f"http://{address}/", headers={"X-Forwarded-Proto": "https"})
+    finally:
+        stop_process(process)
+
+    # Then only a trusted proxy's word is taken
+    assert response.status_code == status
