@@ -6,6 +6,9 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 
+ERROR_LOCKED_OUT = "Too many failed logins; try again in {minutes} minutes."
+CODE_LOCKED_OUT = "locked_out"
+
 
 def client_address(request) -> str:
     """The client's address as every limit sees it: REMOTE_ADDR.
@@ -33,10 +36,6 @@ class LoginAttemptHandler(AxesDatabaseHandler):
             ip_address=request.axes_ip_address, attempt_time__gte=get_cool_off_threshold(request)
         )
         return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
-
-
-ERROR_LOCKED_OUT = "Too many failed logins; try again in {minutes} minutes."
-CODE_LOCKED_OUT = "locked_out"
 
 
 def lockout_minutes() -> int:
