@@ -83,7 +83,7 @@ demo: setup
 	  $(VENV)/bin/celery -A backend.config worker --beat --schedule var/celerybeat-schedule --loglevel=INFO \
 	    --concurrency=2 >var/celery.log 2>&1 & \
 	  trap 'kill %1 %2 %3 2>/dev/null' EXIT; \
-	  $(VENV)/bin/uvicorn backend.config.asgi:application --host $(HOST) --port $(PORT) --workers 2 --no-access-log
+	  $(VENV)/bin/uvicorn backend.config.asgi:application --host $(HOST) --port $(PORT) --workers 2 --no-access-log --no-proxy-headers
 
 # Long: builds its own databases (vigia_bench, vigia_bench_rt) with a million rows each; see BENCHMARKS.md.
 bench: setup
@@ -92,6 +92,7 @@ bench: setup
 	$(PY) bench/bench_alerts.py
 	$(PY) bench/bench_analytics.py
 	$(PY) bench/bench_realtime.py
+	$(PY) bench/bench_auth.py
 
 clean:
 	rm -rf $(STAMPS) $(VENV) var

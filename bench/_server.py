@@ -30,7 +30,8 @@ def asgi_server(*, workers: int = 2, port: int | None = None, extra_env: dict | 
         **(extra_env or {}),
     }
     command = [str(Path(sys.executable).parent / "uvicorn"), "backend.config.asgi:application", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"]  # fmt: skip
+               "--port", str(port), "--workers", str(workers), "--no-access-log", "--no-proxy-headers",
+               "--log-level", "warning"]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         deadline = time.monotonic() + 30

@@ -19,7 +19,7 @@ import threading
 import time
 import uuid
 
-from _django import BENCH_DATABASE, machine, setup_django
+from _django import BENCH_DATABASE, bulk_api_tokens, machine, setup_django
 from _server import asgi_server
 
 RAW_CONNECTIONS = 8
@@ -61,16 +61,11 @@ def raw_insert_rate(seconds: float) -> float:
 
 
 def make_reporters(count: int) -> list[str]:
-    from rest_framework.authtoken.models import Token
-
     from backend.accounts.models import Role, User
 
     prefix = f"bench-{uuid.uuid4().hex[:6]}"
     users = User.objects.bulk_create([User(username=f"{prefix}-{index}", role=Role.NEIGHBOR) for index in range(count)])
-    tokens = Token.objects.bulk_create(
-        [Token(user=user, key=uuid.uuid4().hex + uuid.uuid4().hex[:8]) for user in users]
-    )
-    return [token.key for token in tokens]
+    return bulk_api_tokens(users)
 
 
 def inside_points(count: int) -> list[tuple[float, float]]:

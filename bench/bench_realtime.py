@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("BENCH_DATABASE", "vigia_bench_rt")
-from _django import BENCH_DATABASE, ROOT, machine, setup_django  # noqa: E402
+from _django import BENCH_DATABASE, ROOT, bulk_api_tokens, machine, setup_django  # noqa: E402
 
 CLIENT_PROCESSES = 2
 CONNECT_CONCURRENCY = 64
@@ -42,6 +42,8 @@ DELIVERY_TIMEOUT_SECONDS = 60
 WARMUP_ALERTS = 32
 PRECINCT_CODE = "13109"  # La Cisterna in the South Precinct fixture (DPA comuna code)
 ZONE_HALF_DEGREES = 0.003  # about 600 m boxes
+# Sockets authenticate as apps do: the token in this subprotocol (backend.accounts.websocket_auth).
+SUBPROTOCOL_TOKEN = "vigia.token"
 
 
 def free_port() -> int:
@@ -99,8 +101,8 @@ async def _socket_client(addresses, tokens, commands, results) -> None:
         address = addresses[index % len(addresses)]
         async with limit:
             websocket = await connect(
-                f"ws://{address}/ws/community/?token={token}",
-                origin=f"http://{address}",
+                f"ws://{address}/ws/community/",
+                subprotocols=[SUBPROTOCOL_TOKEN, token],
                 compression=None,
                 ping_interval=None,
                 open_timeout=60,
@@ -238,8 +240,8 @@ class Servers:
                     ([sys.executable, "-m", "cProfile", "-o", f"{os.environ['BENCH_PROFILE_DIR']}/uvicorn-{index}.prof"]
                      if os.environ.get("BENCH_PROFILE_DIR") and index == 1 else [])
                     + [str(Path(sys.executable).parent / "uvicorn"), "backend.config.asgi:application", "--host",
-                     "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning",
-                     "--lifespan", "off", "--ws-ping-interval", "20", "--backlog", "4096"],
+                     "127.0.0.1", "--port", str(port), "--no-access-log", "--no-proxy-headers",
+                     "--log-level", "warning", "--lifespan", "off", "--ws-ping-interval", "20", "--backlog", "4096"],
                     cwd=ROOT,
                     env=environment,
                     stdout=(directory / f"uvicorn-{index}.log").open("wb"),
@@ -280,10 +282,7 @@ def random_points(boundary, count: int, *, seed: int) -> list[tuple[float, float
 
 def create_users(prefix: str, count: int, *, role: str = "neighbor") -> list[str]:
     """Users with API tokens, in bulk; returns the tokens in order."""
-    import binascii
-
     from django.contrib.auth.hashers import make_password
-    from rest_framework.authtoken.models import Token
 
     from backend.accounts.models import User
 
@@ -291,9 +290,7 @@ def create_users(prefix: str, count: int, *, role: str = "neighbor") -> list[str
     users = User.objects.bulk_create(
         [User(username=f"{prefix}{index}", role=role, password=password) for index in range(count)], batch_size=2_000
     )
-    tokens = [Token(key=binascii.hexlify(os.urandom(20)).decode(), user=user) for user in users]
-    Token.objects.bulk_create(tokens, batch_size=2_000)
-    return [token.key for token in tokens]
+    return bulk_api_tokens(users)
 
 
 def create_zones(prefix: str, centers: list[tuple[float, float]]) -> None:
@@ -376,7 +373,7 @@ async def alert_latency(servers: Servers, dispatcher_token, reporter_tokens, poi
     total = len(reporter_tokens)
     done = asyncio.Event()
 
-    async with connect(f"ws://{listener}/ws/dispatch/?token={dispatcher_token}", origin=f"http://{listener}",
+    async with connect(f"ws://{listener}/ws/dispatch/", subprotocols=[SUBPROTOCOL_TOKEN, dispatcher_token],
                        compression=None, max_size=2**22) as console:  # fmt: skip
         await console.recv()
 

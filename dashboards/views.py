@@ -17,11 +17,13 @@ from django.views.decorators.http import require_GET
 
 from backend.accounts.scope import precincts_in_scope, staff_scope
 from backend.accounts.services import neighbor_register
+from backend.accounts.throttling import address_rate_allows
 from backend.alerts import cap
 from backend.common.errors import DomainError
 
 from .access import ALERT_BUTTON_ROLES, COMMAND_ROLES, COMMUNITY_ROLES, DISPATCH_ROLES, role_required
 from .forms import NeighborRegisterForm
+from .lockout import too_many_attempts
 from .page_config import base_config, transitions, url_pattern
 from .pages import PAGES, landing_url
 
@@ -44,6 +46,9 @@ def register(request):
     """A neighbor signs up, is logged in and lands on the alert button."""
     if request.user.is_authenticated:
         return redirect(landing_url(request.user))
+    # The same per-address budget as the registration API, so neither path is a way around the other.
+    if request.method == "POST" and not address_rate_allows(request, scope="registration"):
+        return too_many_attempts(request, reason="registration")
     form = NeighborRegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -23,6 +23,7 @@ from backend.alerts.services import AlertInput, alert_create, alert_transition, 
 from backend.alerts.services.messages import MessageContent, MessageTarget, mass_message_send
 from backend.alerts.services.photos import photos_inspect
 from tests.factories import PrecinctFactory, PrefectureFactory, UserFactory, staff_user
+from tests.factories.accounts import api_token
 from tests.factories.alerts import ZoneFactory, box_around
 from tests.factories.analytics import FormalReportFactory, IncidentLinkFactory
 from tests.factories.geo import CELL_DEGREES, ORIGIN_LAT, ORIGIN_LON
@@ -196,6 +197,16 @@ def cases(world: World) -> list[Case]:
             {"username": "admin", "password": "correct horse battery"},
             check_body=False,
         ),  # fmt: skip
+        Case("api/accounts/logout/", "post", "/api/accounts/logout/", authenticated(204)),
+        Case("api/accounts/logout-all/", "post", "/api/accounts/logout-all/", authenticated(204)),
+        Case(
+            "api/accounts/password/",
+            "post",
+            "/api/accounts/password/",
+            authenticated(200),
+            {"current_password": "correct horse battery", "new_password": "otra clave bastante larga 2"},
+        ),  # fmt: skip
+        Case("api/accounts/ws-ticket/", "post", "/api/accounts/ws-ticket/", authenticated(201)),
         Case("api/accounts/me/", "get", "/api/accounts/me/", authenticated(200)),
         Case(
             "api/accounts/me/address/",
@@ -393,12 +404,13 @@ def test_every_endpoint_is_in_the_matrix():
 @pytest.mark.django_db
 def test_access_matrix(settings):
     world = build_world()
+    tokens = {role: api_token(user) for role, user in world.users.items() if user is not None}
     failures = []
     for case in cases(world):
         for role in ROLES:
             client = APIClient()
-            if world.users[role] is not None:
-                client.force_authenticate(user=world.users[role])
+            if role in tokens:
+                client.credentials(HTTP_AUTHORIZATION=f"Token {tokens[role]}")
             # Each request sees the same world: writes are rolled back before the next role.
             with transaction.atomic():
                 request = getattr(client, case.method)

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from backend.geo.models import Precinct, Prefecture
 
@@ -54,3 +55,24 @@ class User(AbstractUser):
         else:
             self.rut = None
         super().save(*args, **kwargs)
+
+
+class AuthToken(AbstractAuthToken):
+    """An API token (django-rest-knox: hashed, expiring, one per login), bound to the password it was issued under."""
+
+    # A digest of the user's password hash at issue time: any change of the password, by whatever path, voids the token.
+    password_fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["expiry"], name="auth_token_expiry")]
+
+
+class WebsocketTicket(models.Model):
+    """A single-use, short-lived credential for opening one websocket, so no long-lived token goes into a URL."""
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="websocket_tickets")
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"ticket for {self.user_id} until {self.expires_at:%H:%M:%S}"

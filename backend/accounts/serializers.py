@@ -21,11 +21,32 @@ class LoginSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`. Shown once; stored hashed.")
+    expiry = serializers.DateTimeField(
+        allow_null=True, help_text="When the token lapses unless used; each use moves it forward."
+    )
     user = serializers.SerializerMethodField()
 
     def get_user(self, data) -> dict:
         return UserSerializer(data["user"]).data
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    current_password = serializers.CharField(max_length=128, write_only=True)
+    new_password = serializers.CharField(max_length=128, write_only=True)
+
+
+class PasswordChangedSerializer(TokenSerializer):
+    token = serializers.CharField(
+        allow_null=True,
+        help_text="A new token for this device when the request came with a token (every old one is revoked); "
+        "null for a browser session, which stays signed in.",
+    )
+
+
+class WebsocketTicketSerializer(serializers.Serializer):
+    ticket = serializers.CharField(help_text="Open one websocket with `?ticket=<ticket>`, once, before `expires_at`.")
+    expires_at = serializers.DateTimeField()
 
 
 class AddressSerializer(serializers.Serializer):

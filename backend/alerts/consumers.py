@@ -9,9 +9,11 @@ Connect to one of::
     /ws/community/         any signed-in member: redacted events whose area meets one of their zones
     /ws/alerts/<id>/       the alert's reporter: that alert's full timeline
 
-Authenticate with ``?token=<API token>``, a session cookie, or a first message
-``{"type": "auth", "token": "..."}`` sent within ``AUTH_TIMEOUT_SECONDS``. Add ``?last_event_id=N`` to
-resume after the last event seen.
+Authenticate with ``?ticket=<ticket>`` (single use, from ``POST /api/accounts/ws-ticket/``), the subprotocols
+``["vigia.token", "<API token>"]`` (answered with ``vigia.token``), a session cookie (our pages, with their
+Origin), or a first message ``{"type": "auth", "token": "..."}`` or ``{"type": "auth", "ticket": "..."}`` sent
+within ``AUTH_TIMEOUT_SECONDS`` (``accounts.websocket_auth`` has the rules). ``?token=`` is refused. Add
+``?last_event_id=N`` to resume after the last event seen.
 
 Server to client, in this order:
 
@@ -28,7 +30,7 @@ Client to server:
 
 * ``{"type": "ping"}``                      answered with ``{"type": "pong"}``
 * ``{"type": "resume", "last_event_id": N}`` answered with ``{"type": "resumed", ...}`` (as hello) and a replay
-* ``{"type": "auth", "token": "..."}``     only before authenticating
+* ``{"type": "auth", "token"|"ticket": "..."}``  only before authenticating
 
 Anything else gets ``{"type": "error", "code", "message"}`` and the socket stays open. Close codes:
 4401 unauthenticated, 4403 out of scope. Idle sockets are kept alive by the ASGI server's protocol
@@ -52,7 +54,12 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from redis.exceptions import RedisError
 
-from backend.accounts.websocket_auth import user_for_token
+from backend.accounts.websocket_auth import (
+    SCOPE_ACCEPT_SUBPROTOCOL,
+    SCOPE_CREDENTIALS_PRESENTED,
+    user_for_ticket,
+    user_for_token,
+)
 from backend.common.asyncdb import database_read
 
 from . import replay
@@ -158,11 +165,11 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
         self.last_sent_id = 0
         self.auth_deadline: asyncio.Task | None = None
         # Close codes need an accepted socket; closing before accept is an HTTP 403 without a code.
-        await self.accept()
+        await self.accept(subprotocol=self.scope.get(SCOPE_ACCEPT_SUBPROTOCOL))
         user = self.scope.get("user")
         if user is not None and user.is_authenticated:
             await self._start(user)
-        elif self._query("token") is not None:
+        elif self.scope.get(SCOPE_CREDENTIALS_PRESENTED):
             await self.close(code=CLOSE_UNAUTHENTICATED)
         else:
             self.auth_deadline = asyncio.create_task(self._close_unless_authenticated())
@@ -244,8 +251,12 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
     async def _authenticate(self, content: dict) -> None:
         if self.auth_deadline is None:
             return  # closing already (out of scope or a bad token)
-        token = content.get("token")
-        user = await user_for_token(token) if content["type"] == "auth" and isinstance(token, str) else None
+        token, ticket = content.get("token"), content.get("ticket")
+        user = None
+        if content["type"] == "auth" and isinstance(token, str):
+            user = await user_for_token(token)
+        elif content["type"] == "auth" and isinstance(ticket, str):
+            user = await user_for_ticket(ticket)
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return

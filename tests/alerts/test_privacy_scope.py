@@ -191,7 +191,7 @@ async def test_the_reporters_socket_replays_and_streams_the_anonymous_view(contr
 
 @pytest.fixture
 def contributed_alert_async(transactional_db, two_precincts):
-    from rest_framework.authtoken.models import Token
+    from tests.factories.accounts import api_token
 
     el_bosque, _ = two_precincts
     alert = AlertFactory(precinct=el_bosque)
@@ -204,7 +204,7 @@ def contributed_alert_async(transactional_db, two_precincts):
     from backend.alerts.services import alert_transition
 
     alert_transition(alert_id=alert.id, actor=dispatcher, status="acknowledged", note="Vamos")
-    token = Token.objects.create(user=alert.reporter).key
+    token = api_token(alert.reporter)
     return {"alert": alert, "token": token, "events": Event.objects.filter(alert=alert).count()}
 
 

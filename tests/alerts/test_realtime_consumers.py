@@ -6,13 +6,12 @@ from dataclasses import dataclass
 import pytest
 from channels.db import database_sync_to_async
 from django.contrib.gis.geos import Polygon
-from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import Role, User
 from backend.alerts import broadcasts, consumers
 from backend.alerts.models import AlertStatus, Event, EventType
 from backend.alerts.services import AlertInput, alert_create, alert_transition
-from tests.factories import PrecinctFactory, UserFactory, staff_user
+from tests.factories import PrecinctFactory, UserFactory, api_token, staff_user
 from tests.factories.alerts import ZoneFactory
 from tests.factories.geo import cell_center
 from tests.plugins.realtime import ws_close_code, ws_communicator, ws_frames, ws_open
@@ -33,7 +32,7 @@ class World:
     outsider: User
 
     def token(self, user: User) -> str:
-        return Token.objects.get_or_create(user=user)[0].key
+        return api_token(user)
 
 
 def box(lat: float, lon: float, half: float = 0.004) -> Polygon:

@@ -7,14 +7,13 @@ import pytest
 from channels.db import database_sync_to_async
 from django.contrib.gis.geos import Point, Polygon
 from lxml import etree
-from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import Role
 from backend.alerts.cap import CAP_NAMESPACE
 from backend.alerts.models import Event, EventType, MassMessage, MessageStatus
 from backend.alerts.services import messages as message_services
 from backend.alerts.services.messages import MessageContent, MessageTarget, mass_message_send
-from tests.factories import PrecinctFactory, UserFactory, staff_user
+from tests.factories import PrecinctFactory, UserFactory, api_token, staff_user
 from tests.factories.alerts import ZoneFactory
 from tests.factories.geo import ORIGIN_LAT, ORIGIN_LON, cell_center
 from tests.plugins.realtime import ws_frames, ws_open
@@ -264,7 +263,7 @@ async def test_message_reaches_members_whose_zones_meet_the_area(command):
         for user, column in ((inside, 0), (outside, 2)):
             lat, lon = cell_center(column)
             ZoneFactory(member=user, boundary=Polygon.from_bbox((lon - 0.001, lat - 0.001, lon + 0.001, lat + 0.001)))
-        return Token.objects.create(user=inside).key, Token.objects.create(user=outside).key
+        return api_token(inside), api_token(outside)
 
     inside_token, outside_token = await arrange()
     inside, _ = await ws_open("/ws/community/", token=inside_token)

@@ -6,11 +6,10 @@ import json
 import httpx
 import pytest
 from django.contrib.gis.geos import Polygon
-from rest_framework.authtoken.models import Token
 from websockets.asyncio.client import connect
 
 from backend.accounts.models import Role
-from tests.factories import PrecinctFactory, UserFactory, staff_user
+from tests.factories import PrecinctFactory, UserFactory, api_token, staff_user
 from tests.factories.alerts import ZoneFactory
 from tests.factories.geo import cell_center
 
@@ -26,8 +25,7 @@ def people():
     ZoneFactory(member=member, boundary=Polygon.from_bbox((lon - 0.005, lat - 0.005, lon + 0.005, lat + 0.005)))
     dispatcher = staff_user(Role.DISPATCHER, [precinct])
     return {
-        name: Token.objects.create(user=user).key
-        for name, user in (("reporter", reporter), ("member", member), ("dispatcher", dispatcher))
+        name: api_token(user) for name, user in (("reporter", reporter), ("member", member), ("dispatcher", dispatcher))
     }
 
 
@@ -35,9 +33,10 @@ async def receive(socket) -> dict:
     return json.loads(await asyncio.wait_for(socket.recv(), RECEIVE_TIMEOUT_SECONDS))
 
 
-def socket_url(address: str, path: str, token: str, **query) -> str:
-    extra = "".join(f"&{name}={value}" for name, value in query.items())
-    return f"ws://{address}{path}?token={token}{extra}"
+def app_socket(address: str, path: str, token: str, **query):
+    """A native app's socket: the token in the ``vigia.token`` subprotocol and, as apps do, no Origin header."""
+    extra = "&".join(f"{name}={value}" for name, value in query.items())
+    return connect(f"ws://{address}{path}" + (f"?{extra}" if extra else ""), subprotocols=["vigia.token", token])
 
 
 async def test_alert_posted_to_one_process_reaches_sockets_on_the_other(asgi_servers, people):
@@ -45,8 +44,8 @@ async def test_alert_posted_to_one_process_reaches_sockets_on_the_other(asgi_ser
     lat, lon = cell_center(0)
     # Given a dispatch console and a community member connected to process B
     async with (
-        connect(socket_url(process_b, "/ws/dispatch/", people["dispatcher"]), origin=f"http://{process_b}") as console,
-        connect(socket_url(process_b, "/ws/community/", people["member"]), origin=f"http://{process_b}") as member,
+        app_socket(process_b, "/ws/dispatch/", people["dispatcher"]) as console,
+        app_socket(process_b, "/ws/community/", people["member"]) as member,
     ):
         assert (await receive(console))["type"] == "hello"
         assert (await receive(member))["type"] == "hello"
@@ -78,8 +77,7 @@ async def test_alert_posted_to_one_process_reaches_sockets_on_the_other(asgi_ser
             headers={"Authorization": f"Token {people['dispatcher']}"},
         )
     assert response.status_code in (200, 201), response.text
-    url = socket_url(process_a, "/ws/dispatch/", people["dispatcher"], last_event_id=dispatched["id"])
-    async with connect(url, origin=f"http://{process_a}") as console:
+    async with app_socket(process_a, "/ws/dispatch/", people["dispatcher"], last_event_id=dispatched["id"]) as console:
         hello = await receive(console)
         assert (hello["resumed_from"], hello["full_resync"]) == (dispatched["id"], False)
         replayed = await receive(console)

@@ -8,12 +8,11 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
 
 from backend.accounts.models import Role
 from backend.alerts.models import AlertStatus, Event
 from backend.alerts.services import AlertInput, alert_create, alert_transition
-from tests.factories import PrecinctFactory, UserFactory, staff_user
+from tests.factories import PrecinctFactory, UserFactory, api_token, staff_user
 from tests.factories.alerts import ZoneFactory
 from tests.factories.geo import cell_center
 from tests.plugins.realtime import ws_frames, ws_open
@@ -41,8 +40,8 @@ def people():
     return {
         "dispatcher": dispatcher,
         "reporter": UserFactory(role=Role.NEIGHBOR),
-        "token": Token.objects.create(user=dispatcher).key,
-        "member_token": Token.objects.create(user=member).key,
+        "token": api_token(dispatcher),
+        "member_token": api_token(member),
         "precinct_id": precinct.id,
     }
 

@@ -11,13 +11,13 @@ import httpx
 import pytest
 from channels.db import database_sync_to_async
 from django.contrib.gis.geos import Polygon
-from rest_framework.authtoken.models import Token
 from websockets.asyncio.client import connect
 
 from backend.accounts.models import Role
 from backend.alerts.models import Device, DeviceKind, Event, RelayCursor
 from backend.alerts.services import AlertInput, alert_create
 from tests.factories import PrecinctFactory, UserFactory, staff_user
+from tests.factories.accounts import api_token
 from tests.factories.alerts import ZoneFactory
 from tests.factories.geo import cell_center
 from tests.plugins.realtime import (
@@ -39,7 +39,7 @@ def people():
     precinct = PrecinctFactory(column=0)
     dispatcher = staff_user(Role.DISPATCHER, [precinct])
     reporters = [UserFactory(role=Role.NEIGHBOR) for _ in range(4)]
-    return {"dispatcher": dispatcher, "token": Token.objects.create(user=dispatcher).key, "reporters": reporters}
+    return {"dispatcher": dispatcher, "token": api_token(dispatcher), "reporters": reporters}
 
 
 @database_sync_to_async
@@ -160,14 +160,13 @@ async def test_alerts_are_accepted_while_redis_is_down_and_delivered_and_pushed_
     stack = stack_on_private_redis
     address = stack["address"]
     reporter = people["reporters"][0]
-    reporter_token = await database_sync_to_async(lambda: Token.objects.create(user=reporter).key)()
+    reporter_token = await database_sync_to_async(api_token)(reporter)
     member = await database_sync_to_async(UserFactory)(role=Role.NEIGHBOR)
     lat, lon = cell_center(0)
     zone = Polygon.from_bbox((lon - 0.004, lat - 0.004, lon + 0.004, lat + 0.004))
     await database_sync_to_async(ZoneFactory)(member=member, boundary=zone)
     await database_sync_to_async(Device.objects.create)(user=member, kind=DeviceKind.FCM, token="member-phone")
-    url = f"ws://{address}/ws/dispatch/?token={people['token']}"
-    async with connect(url, origin=f"http://{address}") as console:
+    async with connect(f"ws://{address}/ws/dispatch/", subprotocols=["vigia.token", people["token"]]) as console:
         assert (await _receive(console))["type"] == "hello"
         # when Redis goes down and a neighbor presses the button
         stack["redis"].stop()

@@ -25,3 +25,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def staff_user(role: str, precincts=(), **kwargs) -> User:
     return UserFactory(role=role, precincts=list(precincts), **kwargs)
+
+
+def api_token(user: User) -> str:
+    """A fresh API token for ``user``, as logging in from an app gives."""
+    from backend.accounts.services import token_issue
+
+    return token_issue(user=user).token

@@ -404,6 +404,8 @@ def asgi_server(environment: dict[str, str], log_path: Path) -> tuple[subprocess
             "--ws-ping-interval",
             "20",
             "--no-access-log",
+            # As in production: the application alone decides whose X-Forwarded-For to believe (TRUSTED_PROXIES).
+            "--no-proxy-headers",
             "--lifespan",
             "off",
         ],
@@ -520,16 +522,37 @@ def private_redis(tmp_path):
 WS_HEADERS = [(b"origin", b"http://testserver")]
 
 
-def ws_communicator(path: str, *, token: str | None = None, last_event_id=None):
-    """A communicator on the project's full ASGI application (origin check, token auth, routing)."""
+def ws_communicator(
+    path: str,
+    *,
+    token: str | None = None,
+    ticket: str | None = None,
+    last_event_id=None,
+    headers: list[tuple[bytes, bytes]] | None = None,
+    query: dict[str, str] | None = None,
+):
+    """A communicator on the project's full ASGI application (origin check, auth, routing).
+
+    ``token`` goes in the ``vigia.token`` subprotocol, as apps send it; ``ticket`` in the query string.
+    """
     from urllib.parse import urlencode
 
     from channels.testing import WebsocketCommunicator
 
     from backend.config.asgi import application
 
-    query = {name: value for name, value in (("token", token), ("last_event_id", last_event_id)) if value is not None}
-    return WebsocketCommunicator(application, f"{path}?{urlencode(query)}" if query else path, headers=WS_HEADERS)
+    parameters = dict(query or {})
+    if ticket is not None:
+        parameters["ticket"] = ticket
+    if last_event_id is not None:
+        parameters["last_event_id"] = last_event_id
+    subprotocols = ["vigia.token", token] if token is not None else None
+    return WebsocketCommunicator(
+        application,
+        f"{path}?{urlencode(parameters)}" if parameters else path,
+        headers=WS_HEADERS if headers is None else headers,
+        subprotocols=subprotocols,
+    )
 
 
 async def ws_open(path: str, **kwargs):

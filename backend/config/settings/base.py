@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything deployment-specific comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -28,7 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "rest_framework_gis",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -51,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during authenticate() into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "backend.config.urls"
@@ -94,6 +98,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses locked-out attempts before any backend checks a password.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -165,7 +171,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "backend.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -176,9 +182,47 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env.str("THROTTLE_LOGIN", default="10/minute"),
         "registration": env.str("THROTTLE_REGISTRATION", default="20/hour"),
+        "password_change": env.str("THROTTLE_PASSWORD_CHANGE", default="10/hour"),
+        "websocket_ticket": env.str("THROTTLE_WEBSOCKET_TICKET", default="60/minute"),
     },
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    # The client address is REMOTE_ADDR, already resolved from X-Forwarded-For of TRUSTED_PROXIES only (asgi.py);
+    # DRF's own NUM_PROXIES would believe the header from anyone.
+    "NUM_PROXIES": 0,
 }
+
+# Reverse proxies (IPs or CIDRs) whose X-Forwarded-For / X-Forwarded-Proto we believe; nobody's by default.
+# Run uvicorn with --no-proxy-headers: its own default trusts X-Forwarded-For from 127.0.0.1.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# API tokens (django-rest-knox), hashed at rest. Each use slides the idle expiry forward (written at most hourly),
+# up to an absolute age; logout, logout-all and any password change revoke them.
+KNOX_TOKEN_MODEL = "accounts.AuthToken"
+# knox's migrations would still create its own, swapped-out token table, which `flush` then cannot truncate.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("TOKEN_IDLE_DAYS", default=30)),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(days=env.int("TOKEN_MAX_AGE_DAYS", default=365)),
+    "MIN_REFRESH_INTERVAL": 3600,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# A websocket ticket opens one socket, once, within this many seconds of being issued.
+WEBSOCKET_TICKET_TTL_SECONDS = env.int("WEBSOCKET_TICKET_TTL_SECONDS", default=30)
+
+# django-axes: every authenticate() call (the login page, the admin login, the token API) counts failures in
+# PostgreSQL. One username from one address is locked out after LOGIN_FAILURE_LIMIT failures, one address after
+# LOGIN_ADDRESS_FAILURE_LIMIT over all usernames; either lifts LOGIN_LOCKOUT_MINUTES after the last failure.
+AXES_HANDLER = "backend.accounts.lockout.LoginAttemptHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+# Attempts made while locked out are refused without being counted, so nobody can keep a victim locked forever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "backend.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "dashboards.lockout.lockout_response"
+AXES_VERBOSE = False
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vigía API",
@@ -203,7 +247,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes logs every failed login at WARNING (a security trail); its INFO chatter is not needed.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Debian 12 ships GDAL 3.6, which cannot block network access from spatial references; only
@@ -238,6 +283,7 @@ PUSH_MAX_RETRIES = env.int("PUSH_MAX_RETRIES", default=5)
 CELERY_BEAT_SCHEDULE = {
     "prune-event-log": {"task": "backend.alerts.tasks.event_log_prune", "schedule": 6 * 3600},
     "prune-rate-limit-buckets": {"task": "common.rate_limit_buckets_prune", "schedule": 3600},
+    "prune-credentials": {"task": "backend.accounts.tasks.credentials_prune", "schedule": 3600},
 }
 # channels-redis' pub/sub layer: one PUBLISH per group, and each server process fans a message out to
 # its own sockets in memory instead of popping one Redis message per socket. It keeps no backlog,

@@ -13,7 +13,8 @@ if DEBUG:
 if SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 40:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a random value of at least 40 characters in production.")
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No SECURE_PROXY_SSL_HEADER: it would believe X-Forwarded-Proto from anyone. asgi.py takes the scheme from
+# TRUSTED_PROXIES only, so behind a TLS-terminating proxy set TRUSTED_PROXIES to its address.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from backend.accounts.models import Agency, Role, User
+from backend.accounts.services import user_password_set
 from backend.alerts.models import Alert, AlertStatus, Zone
 from backend.alerts.services import AlertInput, alert_create, alert_transition, information_add, zone_create
 from backend.geo.models import Precinct, Prefecture
@@ -116,8 +117,7 @@ class Command(BaseCommand):
                     "prefecture": prefecture if account.role == Role.COMMANDER else None,
                 },
             )
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
+            user_password_set(user=user, password=DEMO_PASSWORD)
             if account.role in (Role.DISPATCHER, Role.AGENCY_OPERATOR, Role.COMMANDER):
                 user.precincts.set(precincts.values())
             users[account.username] = user
