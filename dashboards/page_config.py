@@ -8,9 +8,9 @@ from django.middleware.csrf import get_token
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 
+from backend.alerts.incidents.serializers import CategorySerializer
+from backend.alerts.incidents.services import CLOSED_STATUSES, TRANSITIONS
 from backend.alerts.models import AlertStatus, Category
-from backend.alerts.serializers import CategorySerializer
-from backend.alerts.services.alerts import CLOSED_STATUSES, TRANSITIONS
 
 from .js_strings import js_catalog
 

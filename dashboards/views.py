@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from backend.accounts.scope import precincts_in_scope, staff_scope
 from backend.accounts.services import neighbor_register
 from backend.accounts.throttling import address_rate_allows
-from backend.alerts import cap
+from backend.alerts.messaging import cap
 from backend.common.errors import DomainError
 
 from .access import ALERT_BUTTON_ROLES, COMMAND_ROLES, COMMUNITY_ROLES, DISPATCH_ROLES, role_required

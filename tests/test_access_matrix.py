@@ -18,10 +18,11 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from backend.accounts.models import Agency, Role
+from backend.alerts.incidents.information import information_add
+from backend.alerts.incidents.services import AlertInput, alert_create, alert_transition
+from backend.alerts.incidents.uploads import photos_inspect
+from backend.alerts.messaging.services import MessageContent, MessageTarget, mass_message_send
 from backend.alerts.models import AlertPhoto, Device
-from backend.alerts.services import AlertInput, alert_create, alert_transition, information_add
-from backend.alerts.services.messages import MessageContent, MessageTarget, mass_message_send
-from backend.alerts.services.photos import photos_inspect
 from tests.factories import PrecinctFactory, PrefectureFactory, UserFactory, staff_user
 from tests.factories.accounts import api_token
 from tests.factories.alerts import ZoneFactory, box_around
@@ -110,7 +111,7 @@ def build_world() -> World:
         alert_id=alert_a.id, author=neighbor_b, text="Se fueron", photos=photos_inspect([png()])
     )
     hidden = information_add(alert_id=alert_a.id, author=neighbor_b, text=SECRETS["hidden_text"])
-    from backend.alerts.services.community import information_hide
+    from backend.alerts.incidents.information import information_hide
 
     information_hide(alert_id=alert_a.id, information_id=hidden.id, actor=users["dispatcher_a"])
     message = mass_message_send(
@@ -455,7 +456,7 @@ async def _stream_text(path: str, user) -> tuple[int | None, str]:
     from channels.testing import WebsocketCommunicator
     from django.contrib.auth.models import AnonymousUser
 
-    from backend.alerts.routing import websocket_urlpatterns
+    from backend.alerts.realtime.routing import websocket_urlpatterns
 
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"{path}?last_event_id=0")
     communicator.scope["user"] = user or AnonymousUser()
@@ -475,7 +476,7 @@ async def _stream_text(path: str, user) -> tuple[int | None, str]:
 
 
 async def test_websocket_matrix(ws_world):
-    from backend.alerts.consumers import AUTH_TIMEOUT_SECONDS
+    from backend.alerts.realtime.consumers import AUTH_TIMEOUT_SECONDS
 
     assert AUTH_TIMEOUT_SECONDS <= 10
     ids = {"a": ws_world.objects["alert_a"].id, "b": ws_world.objects["alert_b"].id}
@@ -495,7 +496,7 @@ async def test_websocket_matrix(ws_world):
 
 
 async def test_anonymous_sockets_are_closed_4401_without_a_word(ws_world, settings):
-    from backend.alerts import consumers
+    from backend.alerts.realtime import consumers
 
     consumers.AUTH_TIMEOUT_SECONDS, original = 0.2, consumers.AUTH_TIMEOUT_SECONDS
     try:

@@ -24,7 +24,10 @@ import math
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
+from rest_framework.response import Response
+from rest_framework_gis.pagination import GeoJsonPagination
 
 from .models import Alert, AlertInformation, AlertPhoto, AlertStep, MassMessage
 from .models.alerts import COMMUNITY_CELL_DEGREES
@@ -102,6 +105,20 @@ def information_view(information: AlertInformation, *, redacted: bool, photos: l
     return view
 
 
+def with_views(queryset: QuerySet[Alert]) -> QuerySet[Alert]:
+    """Everything the presenters read, in a fixed number of queries whatever the page size."""
+    return queryset.select_related("category", "precinct", "reporter").prefetch_related(
+        Prefetch("steps", queryset=AlertStep.objects.select_related("actor")),
+        Prefetch("photos", queryset=AlertPhoto.objects.order_by("id")),
+        Prefetch("information", queryset=AlertInformation.objects.select_related("author")),
+    )
+
+
+def alert_for_views(alert_id: int) -> Alert:
+    """One alert with everything the presenters read."""
+    return with_views(Alert.objects.all()).get(id=alert_id)
+
+
 @dataclass(frozen=True)
 class AlertRelated:
     """An alert's timeline, photos and information when the caller already holds them (no queries)."""
@@ -171,7 +188,7 @@ def step_for_reporter(step: dict) -> dict:
 
 
 def payload_for_reporter(payload: dict) -> dict:
-    """An event payload (``events.py``) as the alert's reporter may receive it."""
+    """An event payload (``incidents/events.py``) as the alert's reporter may receive it."""
     reporter_payload = {**payload, "alert": alert_for_reporter(payload["alert"])}
     if "step" in payload:
         reporter_payload["step"] = step_for_reporter(payload["step"])
@@ -240,3 +257,12 @@ def message_view(message: MassMessage) -> dict:
         "expires_at": _time(message.expires_at) if message.expires_at else None,
         "cap_url": reverse("alerts:message-cap", kwargs={"message_id": message.id}),
     }
+
+
+class GeoJsonPage(GeoJsonPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def respond(self, alerts, *, audience: str) -> Response:
+        features = [alert_feature(alert_view(alert, audience=audience)) for alert in alerts]
+        return self.get_paginated_response({"type": "FeatureCollection", "features": features})

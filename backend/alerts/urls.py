@@ -1,4 +1,7 @@
-from .apis import alerts, community, devices, messages
+from .community.apis import urlpatterns as community_urls
+from .incidents.apis import urlpatterns as incident_urls
+from .messaging.apis import urlpatterns as messaging_urls
+from .notifications.apis import urlpatterns as notification_urls
 
 app_name = "alerts"
-urlpatterns = [*alerts.urlpatterns, *community.urlpatterns, *messages.urlpatterns, *devices.urlpatterns]
+urlpatterns = [*incident_urls, *community_urls, *messaging_urls, *notification_urls]

@@ -3,7 +3,8 @@
 import math
 
 from django.contrib.gis.db.models import PointField
-from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
+from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, Value
 
 METERS_PER_DEGREE_LATITUDE = 111_320.0
@@ -35,3 +36,19 @@ def within_meters(field: str, point: Point, meters: float) -> Q:
     return Q(**{f"{field}__bboverlaps": box}) & Q(
         _GeographyDWithin(F(field), Value(point, output_field=PointField(srid=4326)), Value(float(meters)))
     )
+
+
+def geography_area_square_meters(geometry: GEOSGeometry) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ST_Area(ST_GeomFromEWKB(%s)::geography)", [bytes(geometry.ewkb)])
+        return cursor.fetchone()[0]
+
+
+def radius_polygon(*, center: Point, radius_meters: float) -> Polygon:
+    """A geodesic buffer of ``radius_meters`` around ``center``, as a 4326 polygon."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_AsEWKT(ST_Buffer(ST_GeomFromEWKB(%s)::geography, %s, 'quad_segs=16')::geometry)",
+            [bytes(center.ewkb), radius_meters],
+        )
+        return GEOSGeometry(cursor.fetchone()[0])

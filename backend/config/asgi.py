@@ -16,7 +16,7 @@ from django.conf import settings  # noqa: E402
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware  # noqa: E402
 
 from backend.accounts.websocket_auth import WebsocketAuthStack  # noqa: E402
-from backend.alerts.routing import websocket_urlpatterns  # noqa: E402
+from backend.alerts.realtime.routing import websocket_urlpatterns  # noqa: E402
 
 # Behind a trusted proxy, the client (and scheme) come from its X-Forwarded-* headers; from anyone else, never.
 application = ProxyHeadersMiddleware(

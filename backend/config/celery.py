@@ -9,3 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings.base")
 app = Celery("vigia")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Apps with subpackages keep their tasks there.
+app.autodiscover_tasks(["backend.alerts.notifications", "backend.alerts.realtime"])

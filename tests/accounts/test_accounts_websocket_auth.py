@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from backend.accounts.models import AuthToken, Role, User, WebsocketTicket
 from backend.accounts.services import token_revoke_all, user_password_set, websocket_ticket_issue
-from backend.alerts import consumers
+from backend.alerts.realtime import consumers
 from tests.factories import UserFactory, api_token, staff_user
 from tests.factories.geo import PrecinctFactory
 from tests.plugins.realtime import WS_HEADERS, ws_communicator

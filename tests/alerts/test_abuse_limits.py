@@ -10,10 +10,10 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from backend.accounts.models import Role
+from backend.alerts.incidents.information import INFORMATION_LIMITS
+from backend.alerts.incidents.photos import CODE_REQUEST_PIXELS, CODE_TOO_LARGE, MAX_PHOTO_PIXELS, MAX_REQUEST_PIXELS
+from backend.alerts.incidents.services import ALERT_RATE_LIMITS, ERROR_BLOCKED_REPORTER
 from backend.alerts.models import Alert, AlertInformation, AlertPhoto, ReporterRecord
-from backend.alerts.photos import CODE_REQUEST_PIXELS, CODE_TOO_LARGE, MAX_PHOTO_PIXELS, MAX_REQUEST_PIXELS
-from backend.alerts.services.alerts import ALERT_RATE_LIMITS, ERROR_BLOCKED_REPORTER
-from backend.alerts.services.community import INFORMATION_LIMITS
 from backend.common.models import RateLimitBucket
 from backend.common.ratelimit import rate_limit_buckets_prune
 from tests.factories import PrecinctFactory, UserFactory

@@ -5,14 +5,10 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from backend.accounts.models import Role
+from backend.alerts.community.services import ERROR_POLYGON_TOO_LARGE, ERROR_RADIUS_RANGE, MAX_ZONES_PER_MEMBER
+from backend.alerts.incidents.information import ERROR_NOT_IN_ZONES
 from backend.alerts.models import AlertInformation, AlertPhoto, Event, Zone
 from backend.alerts.presenters import snap
-from backend.alerts.services.community import (
-    ERROR_NOT_IN_ZONES,
-    ERROR_POLYGON_TOO_LARGE,
-    ERROR_RADIUS_RANGE,
-    MAX_ZONES_PER_MEMBER,
-)
 from tests.factories import PrecinctFactory, UserFactory, staff_user
 from tests.factories.alerts import AlertFactory, ZoneFactory
 from tests.factories.geo import cell_center

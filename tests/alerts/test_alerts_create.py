@@ -8,8 +8,8 @@ from django.utils import timezone
 from PIL import Image
 
 from backend.accounts.models import Role
+from backend.alerts.incidents.services import ALERT_RATE_LIMITS, ERROR_BLOCKED_REPORTER, ERROR_IDEMPOTENCY_MISMATCH
 from backend.alerts.models import Alert, AlertPhoto, AlertStep, Event, ReporterRecord
-from backend.alerts.services.alerts import ALERT_RATE_LIMITS, ERROR_BLOCKED_REPORTER, ERROR_IDEMPOTENCY_MISMATCH
 from tests.factories import PrecinctFactory, UserFactory
 from tests.factories.geo import cell_center
 

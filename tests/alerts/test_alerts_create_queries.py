@@ -2,7 +2,7 @@
 
 import pytest
 
-from backend.alerts.selectors import category_cache_clear
+from backend.alerts.incidents.selectors import category_cache_clear
 from tests.factories import PrecinctFactory, UserFactory
 from tests.factories.geo import cell_center
 

@@ -6,10 +6,9 @@ from django.db import connection
 from django.utils import timezone
 
 from backend.accounts.models import Agency, Role
+from backend.alerts.incidents.selectors import alert_response_times
+from backend.alerts.incidents.services import ERROR_ILLEGAL_TRANSITION, IllegalTransition, alert_transition
 from backend.alerts.models import Alert, AlertStatus, AlertStep, Event, ReporterRecord
-from backend.alerts.selectors import alert_response_times
-from backend.alerts.services import alert_transition
-from backend.alerts.services.alerts import ERROR_ILLEGAL_TRANSITION, IllegalTransition
 from tests.factories import PrecinctFactory, UserFactory, staff_user
 from tests.factories.alerts import AlertFactory, category
 

@@ -9,7 +9,7 @@ import pytest
 from capparselib.parsers import CAPParser
 from lxml import etree
 
-from backend.alerts.cap import (
+from backend.alerts.messaging.cap import (
     CAP_NAMESPACE,
     ERROR_COORDINATE_OUT_OF_RANGE,
     ERROR_INVALID_IDENTIFIER,

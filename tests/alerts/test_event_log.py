@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from backend.alerts.events import EventType, alert_event_record
+from backend.alerts.incidents.events import EventType, alert_event_record
 from backend.alerts.models import Event
 from tests.factories.alerts import AlertFactory
 

@@ -8,10 +8,10 @@ from django.contrib.gis.geos import Point
 from PIL import Image
 
 from backend.accounts.models import Agency, Role
+from backend.alerts.incidents.information import information_add, information_hide
+from backend.alerts.incidents.uploads import photos_inspect
+from backend.alerts.messaging.services import ERROR_AREA_OUTSIDE_SCOPE
 from backend.alerts.models import AlertPhoto, Event, MassMessage
-from backend.alerts.services.community import information_add, information_hide
-from backend.alerts.services.messages import ERROR_AREA_OUTSIDE_SCOPE
-from backend.alerts.services.photos import photos_inspect
 from tests.factories import PrecinctFactory, UserFactory, staff_user
 from tests.factories.alerts import AlertFactory, ZoneFactory, box_around, category
 from tests.factories.geo import CELL_DEGREES, ORIGIN_LAT, ORIGIN_LON, cell_center
@@ -121,7 +121,7 @@ def contributed_alert(two_precincts):
     hidden = information_add(alert_id=alert.id, author=contributor, text="insulto")
     dispatcher = staff_user(Role.DISPATCHER, [el_bosque], first_name="Cabo", last_name="Rojas")
     information_hide(alert_id=alert.id, information_id=hidden.id, actor=dispatcher)
-    from backend.alerts.services import alert_transition
+    from backend.alerts.incidents.services import alert_transition
 
     alert_transition(alert_id=alert.id, actor=dispatcher, status="acknowledged", note="Vamos")
     return {"alert": alert, "contributor": contributor, "visible": visible, "hidden": hidden, "dispatcher": dispatcher}
@@ -201,7 +201,7 @@ def contributed_alert_async(transactional_db, two_precincts):
     hidden = information_add(alert_id=alert.id, author=contributor, text="insulto")
     dispatcher = staff_user(Role.DISPATCHER, [el_bosque], first_name="Cabo", last_name="Rojas")
     information_hide(alert_id=alert.id, information_id=hidden.id, actor=dispatcher)
-    from backend.alerts.services import alert_transition
+    from backend.alerts.incidents.services import alert_transition
 
     alert_transition(alert_id=alert.id, actor=dispatcher, status="acknowledged", note="Vamos")
     token = api_token(alert.reporter)
@@ -307,7 +307,7 @@ def test_a_polygon_reaching_into_another_precinct_is_clipped_to_the_senders(clie
     assert preview["square_meters"] < preview["requested_square_meters"] / 5
     assert json.loads(message.area.geojson)["coordinates"] == json.loads(json.dumps(preview["area"]["coordinates"]))
     # and a member whose zone is only in the other precinct is not reached
-    from backend.alerts.selectors import zone_member_ids
+    from backend.alerts.community.selectors import zone_member_ids
 
     assert zone_member_ids(message.area) == [inside_member.id]
     assert la_pintana.boundary.intersection(message.area).area < 1e-12
@@ -363,8 +363,8 @@ def test_hiding_an_addition_redacts_it_from_every_logged_event(contributed_alert
         assert "insulto" not in json.dumps(event.community_payload)
         entries = [entry for entry in event.payload["alert"]["information"] if entry["id"] == hidden.id]
         assert all(entry["is_hidden"] for entry in entries)
-    from backend.alerts.broadcasts import event_envelope
     from backend.alerts.presenters import AUDIENCE_REPORTER
+    from backend.alerts.realtime.broadcasts import event_envelope
 
     assert all("insulto" not in json.dumps(event_envelope(event, audience=AUDIENCE_REPORTER)) for event in events)
 

@@ -6,16 +6,16 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from backend.accounts.models import Role
-from backend.alerts.models import AlertInformation, Zone
-from backend.alerts.presenters import snap
-from backend.alerts.services import community
-from backend.alerts.services.community import (
-    ERROR_NOT_IN_ZONES,
+from backend.alerts.community import services as community
+from backend.alerts.community.services import (
     ERROR_POLYGON_TOO_SMALL,
     ERROR_ZONE_OUTSIDE,
     MIN_ZONE_AREA_SQUARE_METERS,
     ZONE_CHANGE_LIMITS,
 )
+from backend.alerts.incidents.information import ERROR_NOT_IN_ZONES
+from backend.alerts.models import AlertInformation, Zone
+from backend.alerts.presenters import snap
 from backend.common.ratelimit import Limit
 from tests.factories import PrecinctFactory, UserFactory
 from tests.factories.alerts import AlertFactory, ZoneFactory

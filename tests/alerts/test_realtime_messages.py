@@ -9,10 +9,10 @@ from django.contrib.gis.geos import Point, Polygon
 from lxml import etree
 
 from backend.accounts.models import Role
-from backend.alerts.cap import CAP_NAMESPACE
+from backend.alerts.messaging import services as message_services
+from backend.alerts.messaging.cap import CAP_NAMESPACE
+from backend.alerts.messaging.services import MessageContent, MessageTarget, mass_message_send
 from backend.alerts.models import Event, EventType, MassMessage, MessageStatus
-from backend.alerts.services import messages as message_services
-from backend.alerts.services.messages import MessageContent, MessageTarget, mass_message_send
 from tests.factories import PrecinctFactory, UserFactory, api_token, staff_user
 from tests.factories.alerts import ZoneFactory
 from tests.factories.geo import ORIGIN_LAT, ORIGIN_LON, cell_center

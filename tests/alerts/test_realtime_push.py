@@ -7,11 +7,11 @@ import pytest
 from django.contrib.gis.geos import Polygon
 
 from backend.accounts.models import Role
+from backend.alerts.incidents.services import AlertInput, alert_create, alert_transition
+from backend.alerts.messaging.services import MessageContent, MessageTarget, mass_message_send
 from backend.alerts.models import AlertStatus, Device, DeviceKind, PushPreference
-from backend.alerts.push import FCM_BATCH_SIZE
-from backend.alerts.services import AlertInput, alert_create, alert_transition
-from backend.alerts.services.devices import ERROR_ENDPOINT, ERROR_KEYS
-from backend.alerts.services.messages import MessageContent, MessageTarget, mass_message_send
+from backend.alerts.notifications.push import FCM_BATCH_SIZE
+from backend.alerts.notifications.services import ERROR_ENDPOINT, ERROR_KEYS
 from tests.factories import PrecinctFactory, UserFactory, staff_user
 from tests.factories.alerts import ZoneFactory, category
 from tests.factories.geo import cell_center

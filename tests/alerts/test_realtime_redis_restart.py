@@ -10,8 +10,8 @@ from django.contrib.gis.geos import Polygon
 from django.test import override_settings
 
 from backend.accounts.models import Role
+from backend.alerts.incidents.services import AlertInput, alert_create, alert_transition
 from backend.alerts.models import AlertStatus, Event
-from backend.alerts.services import AlertInput, alert_create, alert_transition
 from tests.factories import PrecinctFactory, UserFactory, api_token, staff_user
 from tests.factories.alerts import ZoneFactory
 from tests.factories.geo import cell_center

@@ -8,9 +8,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from backend.accounts.models import Role
+from backend.alerts.incidents.services import AlertInput, alert_create
 from backend.alerts.models import Event
-from backend.alerts.replay import resume_plan
-from backend.alerts.services import AlertInput, alert_create
+from backend.alerts.realtime.replay import resume_plan
 from tests.factories import PrecinctFactory, UserFactory
 from tests.factories.geo import cell_center
 

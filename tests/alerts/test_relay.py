@@ -14,8 +14,8 @@ from django.contrib.gis.geos import Polygon
 from websockets.asyncio.client import connect
 
 from backend.accounts.models import Role
+from backend.alerts.incidents.services import AlertInput, alert_create
 from backend.alerts.models import Device, DeviceKind, Event, RelayCursor
-from backend.alerts.services import AlertInput, alert_create
 from tests.factories import PrecinctFactory, UserFactory, staff_user
 from tests.factories.accounts import api_token
 from tests.factories.alerts import ZoneFactory

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from backend.accounts.models import Role
+from backend.alerts.incidents.services import AlertInput, alert_create
 from backend.alerts.models import Alert, AlertStatus, MassMessage
-from backend.alerts.services import AlertInput, alert_create
 from tests.factories import PrecinctFactory, UserFactory, staff_user
 from tests.factories.alerts import AlertFactory, ZoneFactory
 from tests.factories.geo import cell_center

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from backend.accounts.models import Agency, Role, User
-from backend.alerts.services.alerts import TRANSITIONS
+from backend.alerts.incidents.services import TRANSITIONS
 from tests.factories import PrecinctFactory, UserFactory, staff_user
 
 PAGES = {

@@ -375,7 +375,7 @@ async def relay_in_process():
     stand (e.g. a channel layer overridden to a private Redis)."""
     import asyncio
 
-    from backend.alerts.relay import Relay
+    from backend.alerts.realtime.relay import Relay
 
     relay = Relay(name=f"test-{secrets.token_hex(4)}", poll_seconds=0.2, standby_seconds=0.2)
     stop = asyncio.Event()

@@ -27,8 +27,10 @@ class Event(models.Model):
     agency = models.CharField(max_length=20, blank=True)
     # Where the community should hear of it: the alert's snapped point or the message's area.
     area = models.GeometryField(srid=4326, null=True, blank=True)
-    # Full detail for dispatch and the reporter; the redacted view for community members (or null: not for them).
+    # Full detail for dispatch; the reporter's view of their own alert; the redacted view for community members
+    # (null: not for that audience).
     payload = models.JSONField()
+    reporter_payload = models.JSONField(null=True, blank=True)
     community_payload = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

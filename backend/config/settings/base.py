@@ -260,6 +260,11 @@ EVENT_LOG_RETENTION_DAYS = env.int("EVENT_LOG_RETENTION_DAYS", default=30)
 # The relay wakes on NOTIFY; the poll is the fallback. Standbys try for the lease this often (the failover time).
 RELAY_POLL_SECONDS = env.float("RELAY_POLL_SECONDS", default=1.0)
 RELAY_STANDBY_SECONDS = env.float("RELAY_STANDBY_SECONDS", default=0.5)
+# Where the relay delivers each batch of the event log, in order.
+RELAY_SINKS = [
+    "backend.alerts.realtime.broadcasts.ChannelLayerSink",
+    "backend.alerts.notifications.sinks.PushSink",
+]
 CAP_SENDER = env.str("CAP_SENDER", default="vigia@carabineros.example.cl")
 # FCM: a service-account JSON file, or Application Default Credentials when GOOGLE_APPLICATION_CREDENTIALS is set.
 FCM_CREDENTIALS_FILE = env.str("FCM_CREDENTIALS_FILE", default="")
@@ -281,7 +286,7 @@ WEBPUSH_ALLOWED_HOSTS = env.list(
 PUSH_RETRY_BASE_SECONDS = env.float("PUSH_RETRY_BASE_SECONDS", default=15.0)
 PUSH_MAX_RETRIES = env.int("PUSH_MAX_RETRIES", default=5)
 CELERY_BEAT_SCHEDULE = {
-    "prune-event-log": {"task": "backend.alerts.tasks.event_log_prune", "schedule": 6 * 3600},
+    "prune-event-log": {"task": "alerts.event_log_prune", "schedule": 6 * 3600},
     "prune-rate-limit-buckets": {"task": "common.rate_limit_buckets_prune", "schedule": 3600},
     "prune-credentials": {"task": "backend.accounts.tasks.credentials_prune", "schedule": 3600},
 }

@@ -9,8 +9,10 @@ from django.db import transaction
 
 from backend.accounts.models import Agency, Role, User
 from backend.accounts.services import user_password_set
+from backend.alerts.community.services import zone_create
+from backend.alerts.incidents.information import information_add
+from backend.alerts.incidents.services import AlertInput, alert_create, alert_transition
 from backend.alerts.models import Alert, AlertStatus, Zone
-from backend.alerts.services import AlertInput, alert_create, alert_transition, information_add, zone_create
 from backend.geo.models import Precinct, Prefecture
 from backend.geo.services import address_register
 

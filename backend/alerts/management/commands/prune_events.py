@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from backend.alerts.services.retention import event_log_prune
+from backend.alerts.realtime.retention import event_log_prune
 
 
 class Command(BaseCommand):

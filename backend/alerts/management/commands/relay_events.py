@@ -1,11 +1,11 @@
-"""Run the outbox relay (see ``backend.alerts.relay``): ``manage.py relay_events``. Run two for failover."""
+"""Run the outbox relay (see ``backend.alerts.realtime.relay``): ``manage.py relay_events``. Run two for failover."""
 
 import asyncio
 import signal
 
 from django.core.management.base import BaseCommand
 
-from backend.alerts.relay import DEFAULT_RELAY_NAME, Relay
+from backend.alerts.realtime.relay import DEFAULT_RELAY_NAME, Relay
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from backend.common.errors import NotFound
 
+from ..models import MassMessage, MessageStatus
 from .cap import CapMessage, CapReference, cap_xml
-from .models import MassMessage, MessageStatus
 
 CAP_EVENT = "Aviso de seguridad a la comunidad"
 CAP_CATEGORY = "Security"

@@ -9,15 +9,16 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_gis.pagination import GeoJsonPagination
 
 from backend.accounts.permissions import IsDispatch, IsNeighbor
 from backend.common.errors import DomainError
 
 from .. import presenters
 from ..models import Category
-from ..photos import MAX_PHOTO_BYTES
-from ..selectors import (
+from ..presenters import GeoJsonPage
+from .information import information_add, information_hide
+from .photos import MAX_PHOTO_BYTES
+from .selectors import (
     DispatchFilters,
     alert_response_times,
     dispatch_alert_get,
@@ -27,7 +28,7 @@ from ..selectors import (
     reporter_alert_get,
     reporter_alerts,
 )
-from ..serializers import (
+from .serializers import (
     ERROR_IDEMPOTENCY_KEY,
     AlertCreateSerializer,
     CategorySerializer,
@@ -37,9 +38,8 @@ from ..serializers import (
     StepSerializer,
     idempotency_key_valid,
 )
-from ..services import AlertInput, alert_create, alert_merge, alert_transition, information_add, photo_approve
-from ..services.community import information_hide
-from ..services.photos import MAX_PHOTOS_PER_UPLOAD, photos_inspect, photos_sanitize
+from .services import AlertInput, alert_create, alert_merge, alert_transition, photo_approve
+from .uploads import MAX_PHOTOS_PER_UPLOAD, photos_inspect, photos_sanitize
 
 # Five photos at the photo limit plus the form fields: anything larger is refused before it is read.
 MAX_REQUEST_BYTES = MAX_PHOTOS_PER_UPLOAD * MAX_PHOTO_BYTES + 1024 * 1024
@@ -62,15 +62,6 @@ class BoundedUploadMixin:
             length = 0
         if length > MAX_REQUEST_BYTES:
             raise RequestTooLarge(ERROR_REQUEST_TOO_LARGE)
-
-
-class GeoJsonPage(GeoJsonPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-    def respond(self, alerts, *, audience: str) -> Response:
-        features = [presenters.alert_feature(presenters.alert_view(alert, audience=audience)) for alert in alerts]
-        return self.get_paginated_response({"type": "FeatureCollection", "features": features})
 
 
 def _data_with_photos(request) -> dict:

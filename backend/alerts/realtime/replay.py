@@ -20,9 +20,9 @@ from backend.accounts.models import Role
 from backend.accounts.scope import DISPATCH_ROLES, staff_scope, user_has_role
 from backend.geo.models import Precinct
 
+from ..models import Alert, Event, Zone
+from ..presenters import AUDIENCE_COMMUNITY, AUDIENCE_DISPATCH, AUDIENCE_REPORTER
 from .broadcasts import alert_group, dispatch_group, event_envelope
-from .models import Alert, Event, Zone
-from .presenters import AUDIENCE_COMMUNITY, AUDIENCE_DISPATCH, AUDIENCE_REPORTER
 
 STREAM_DISPATCH = "dispatch"
 STREAM_COMMUNITY = "community"

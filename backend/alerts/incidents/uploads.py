@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from backend.common.errors import DomainError
 
 from ..models import AlertPhoto
-from ..photos import (
+from .photos import (
     CODE_REQUEST_PIXELS,
     ERROR_REQUEST_PIXELS,
     MAX_REQUEST_PIXELS,

@@ -17,16 +17,16 @@ from rest_framework.views import APIView
 from backend.accounts.permissions import IsCommand
 
 from .. import presenters
-from ..cap import CAP_CONTENT_TYPE
-from ..message_feed import message_cap_document, message_cap_type, message_get, messages_active
-from ..serializers_realtime import (
+from .cap import CAP_CONTENT_TYPE
+from .selectors import message_cap_document, message_cap_type, message_get, messages_active
+from .serializers import (
     MessageAreaPreviewResponseSerializer,
     MessageAreaPreviewSerializer,
     MessageCancelSerializer,
     MessageContentSerializer,
     MessageSendSerializer,
 )
-from ..services.messages import (
+from .services import (
     MessageContent,
     MessageTarget,
     mass_message_area,

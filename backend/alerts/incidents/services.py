@@ -17,12 +17,12 @@ from backend.geo.models import Precinct
 from backend.geo.selectors import precinct_for_point
 
 from .. import presenters
-from ..events import EventType, alert_event_record, alert_for_views
 from ..models import Alert, AlertPhoto, AlertStatus, AlertStep, Event, ReporterRecord
-from ..photos import InspectedPhoto, SanitizedPhoto
-from ..presenters import AlertRelated
-from ..selectors import category_active
-from .photos import photo_store, photos_sanitize, stored_files_delete
+from ..presenters import AlertRelated, alert_for_views
+from .events import EventType, alert_event_record
+from .photos import InspectedPhoto, SanitizedPhoto
+from .selectors import category_active
+from .uploads import photo_store, photos_sanitize, stored_files_delete
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 # Abuse control per reporter; idempotent retries and refused alerts are free.

@@ -4,9 +4,8 @@ from rest_framework import serializers
 
 from backend.accounts.models import Agency
 from backend.common.coordinates import FiniteFloatField, LatitudeField, LongitudeField
-from backend.common.geojson import GeoJSONGeometryField
 
-from .models import AlertStatus, Category
+from ..models import AlertStatus, Category
 
 MAX_ACCURACY_METERS = 10_000
 MAX_DESCRIPTION_LENGTH = 2_000
@@ -76,18 +75,4 @@ class DispatchFilterSerializer(serializers.Serializer):
     def validate(self, data: dict) -> dict:
         if data.get("since") and data.get("until") and data["since"] >= data["until"]:
             raise serializers.ValidationError({"until": "until must be after since."})
-        return data
-
-
-class ZoneCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=80)
-    lat = LatitudeField(required=False)
-    lon = LongitudeField(required=False)
-    radius_meters = serializers.IntegerField(required=False)
-    boundary = GeoJSONGeometryField(geometry_types=("Polygon",), error_message=ERROR_GEOMETRY, required=False)
-
-    def validate(self, data: dict) -> dict:
-        has_circle = all(key in data for key in ("lat", "lon", "radius_meters"))
-        if has_circle == ("boundary" in data):
-            raise serializers.ValidationError("Give either lat, lon and radius_meters, or a boundary polygon.")
         return data

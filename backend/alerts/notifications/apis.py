@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import Category, Device, DeviceKind, PushPreference
-from ..serializers_realtime import DeviceRegisterSerializer, PushPreferencesSerializer
-from ..services.devices import device_register, device_unregister, push_preferences_set
+from .serializers import DeviceRegisterSerializer, PushPreferencesSerializer
+from .services import device_register, device_unregister, push_preferences_set
 
 
 def _device_view(device: Device) -> dict:

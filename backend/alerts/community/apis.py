@@ -10,10 +10,10 @@ from rest_framework.views import APIView
 
 from .. import presenters
 from ..models import Zone
-from ..selectors import community_alert_get, community_alerts
-from ..serializers import ZoneCreateSerializer
-from ..services import zone_create, zone_delete
-from .alerts import GeoJsonPage
+from ..presenters import GeoJsonPage
+from .selectors import community_alert_get, community_alerts
+from .serializers import ZoneCreateSerializer
+from .services import zone_create, zone_delete
 
 
 def zone_view(zone: Zone) -> dict:

@@ -1,35 +1,26 @@
-"""Reads for alerts: dispatch listing, community and reporter views, duplicates, response times."""
+"""Reads for alerts: dispatch listing, the reporter's alerts, duplicates, response times, photo access."""
 
 import math
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta  # noqa: F401
 
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from backend.accounts.scope import sees_dispatch_views, staff_scope
 from backend.common.errors import NotFound
 from backend.common.spatial import within_meters
 
-from .models import Alert, AlertInformation, AlertPhoto, AlertStatus, AlertStep, Category, Zone
+from ..community.selectors import community_alerts
+from ..models import Alert, AlertPhoto, AlertStatus, Category
+from ..presenters import with_views
 
 DUPLICATE_RADIUS_METERS = 300
 DUPLICATE_WINDOW = timedelta(minutes=30)
-COMMUNITY_WINDOW = timedelta(days=14)
 ERROR_ALERT_NOT_FOUND = "No such alert."
 ERROR_PHOTO_NOT_FOUND = "No such photo."
-
-
-def _with_views(queryset: QuerySet[Alert]) -> QuerySet[Alert]:
-    """Everything the presenters read, in a fixed number of queries whatever the page size."""
-    return queryset.select_related("category", "precinct", "reporter").prefetch_related(
-        Prefetch("steps", queryset=AlertStep.objects.select_related("actor")),
-        Prefetch("photos", queryset=AlertPhoto.objects.order_by("id")),
-        Prefetch("information", queryset=AlertInformation.objects.select_related("author")),
-    )
 
 
 _categories: dict[str, Category] = {}
@@ -79,12 +70,12 @@ def dispatch_alerts(*, user, filters: DispatchFilters) -> QuerySet[Alert]:
         box = Polygon.from_bbox(filters.bbox)
         box.srid = 4326
         queryset = queryset.filter(location__intersects=box)
-    return _with_views(queryset).order_by("category__priority", "created_at", "id")
+    return with_views(queryset).order_by("category__priority", "created_at", "id")
 
 
 def dispatch_alert_get(*, user, alert_id: int) -> Alert:
     """One alert in full for dispatch; an alert outside the user's scope does not exist for them."""
-    alert = _with_views(staff_scope(user).filter(Alert.objects.filter(id=alert_id), agency_field="agency")).first()
+    alert = with_views(staff_scope(user).filter(Alert.objects.filter(id=alert_id), agency_field="agency")).first()
     if alert is None:
         raise NotFound(ERROR_ALERT_NOT_FOUND)
     return alert
@@ -93,7 +84,7 @@ def dispatch_alert_get(*, user, alert_id: int) -> Alert:
 def possible_duplicates(*, user, alert: Alert) -> QuerySet[Alert]:
     """Open alerts of the same agency within 300 m and 30 minutes of this one, among those ``user`` may see."""
     in_scope = staff_scope(user).filter(Alert.objects.all(), agency_field="agency")
-    return _with_views(
+    return with_views(
         in_scope.filter(
             within_meters("location", alert.location, DUPLICATE_RADIUS_METERS),
             agency=alert.agency,
@@ -105,30 +96,8 @@ def possible_duplicates(*, user, alert: Alert) -> QuerySet[Alert]:
     ).order_by("created_at")
 
 
-def zone_member_ids(area) -> list[int]:
-    """Members with a zone meeting ``area``: one query on the zones' GiST index."""
-    # order_by(): the model's ordering would otherwise join DISTINCT and return one row per zone.
-    members = Zone.objects.filter(boundary__intersects=area).order_by().values_list("member_id", flat=True)
-    return list(members.distinct())
-
-
-def community_alerts(*, member, since: datetime | None = None) -> QuerySet[Alert]:
-    """Recent alerts inside any of the member's zones (one indexed spatial semi-join)."""
-    # Decided on the community cell, never the exact point: probing with zones reveals no more than the view.
-    in_zone = Zone.objects.filter(member=member, boundary__intersects=OuterRef("community_location"))
-    since = since or timezone.now() - COMMUNITY_WINDOW
-    return _with_views(Alert.objects.filter(Exists(in_zone), created_at__gte=since)).order_by("-created_at", "-id")
-
-
-def community_alert_get(*, member, alert_id: int) -> Alert:
-    alert = community_alerts(member=member, since=timezone.now() - COMMUNITY_WINDOW).filter(id=alert_id).first()
-    if alert is None:
-        raise NotFound(ERROR_ALERT_NOT_FOUND)
-    return alert
-
-
 def reporter_alerts(*, reporter) -> QuerySet[Alert]:
-    return _with_views(Alert.objects.filter(reporter=reporter)).order_by("-created_at", "-id")
+    return with_views(Alert.objects.filter(reporter=reporter)).order_by("-created_at", "-id")
 
 
 def reporter_alert_get(*, reporter, alert_id: int) -> Alert:

@@ -2,12 +2,15 @@
 
 Requests only write: an alert, its timeline step or a mass message commits together with its event row
 (``events.py``), and that is all the request does. The relay tails the log in id order and does every
-send: the channel-layer groups of ``broadcasts.py`` and the push jobs of ``tasks.py``. Because ids follow
+send: the channel-layer groups of ``broadcasts.py`` and the push jobs of ``notifications/tasks.py``. Because ids follow
 commit order, "everything after the last id delivered" is always complete.
 
 * **Waking.** Each event insert also issues ``NOTIFY vigia_events``, which PostgreSQL sends at commit; the
   relay LISTENs on its lease connection and also polls every ``RELAY_POLL_SECONDS`` in case a notification
   is missed (a reconnect, a proxy in between).
+* **Sinks.** What a batch is delivered to is configuration, ``RELAY_SINKS``: the channel layer
+  (``broadcasts.ChannelLayerSink``) and the push jobs (``notifications.sinks.PushSink``). Each gets the
+  batch in turn, and the next batch waits until every sink took this one.
 * **Progress.** After each batch the relay stores the last id it delivered in ``RelayCursor``. A crash
   between the sends and that write repeats the batch on restart: delivery is at least once, and sockets
   drop ids they have already seen. Redis or the Celery broker being down stops the batch and retries it
@@ -22,18 +25,16 @@ commit order, "everything after the last id delivered" is always complete.
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from typing import Protocol
 
 import psycopg
-from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db.models import Max
+from django.utils.module_loading import import_string
 
-from .broadcasts import event_sends, sends_deliver
+from ..models import Event, RelayCursor
 from .events import EVENT_LOG_CHANNEL
-from .models import Event, RelayCursor
-from .tasks import PUSH_EVENT_TYPES, event_push
 
 logger = logging.getLogger(__name__)
 
@@ -74,21 +75,16 @@ def events_after(*, after_id: int, limit: int = RELAY_BATCH_SIZE) -> list[Event]
     return list(Event.objects.filter(id__gt=after_id).order_by("id")[:limit])
 
 
-def sends_for(events: Iterable[Event]) -> list[tuple[str, dict]]:
-    """The group messages of a batch, in id order. An event that cannot be rendered is logged and skipped:
-    one bad row must not stop delivery of everything after it."""
-    sends = []
-    for event in events:
-        try:
-            sends.extend(event_sends(event))
-        except Exception:
-            logger.exception("Relay skipped event %s: its sends could not be built.", event.id)
-    return sends
+class Sink(Protocol):
+    """Somewhere the relay delivers each batch; ``deliver`` raises while the destination cannot take it."""
+
+    name: str
+
+    async def deliver(self, events: list[Event]) -> None: ...
 
 
-def pushes_enqueue(event_ids: list[int]) -> None:
-    for event_id in event_ids:
-        event_push.delay(event_id)
+def relay_sinks() -> list[Sink]:
+    return [import_string(path)() for path in settings.RELAY_SINKS]
 
 
 class Relay:
@@ -106,6 +102,7 @@ class Relay:
         self.standby_seconds = settings.RELAY_STANDBY_SECONDS if standby_seconds is None else standby_seconds
         self.is_active = False
         self.last_event_id: int | None = None
+        self.sinks = relay_sinks()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serve until ``stop`` is set, reconnecting and re-taking the lease whenever the database goes away."""
@@ -150,12 +147,9 @@ class Relay:
         events = await database_sync_to_async(events_after)(after_id=self.last_event_id)
         if not events:
             return 0
-        sends = await database_sync_to_async(sends_for)(events)
-        pushes = [event.id for event in events if event.type in PUSH_EVENT_TYPES]
-        if not await self._until_done(lambda: sends_deliver(sends), stop, what="the channel layer"):
-            return 0
-        if pushes and not await self._until_done(sync_to_async(lambda: pushes_enqueue(pushes)), stop, what="push"):
-            return 0
+        for sink in self.sinks:
+            if not await self._until_done(lambda sink=sink: sink.deliver(events), stop, what=sink.name):
+                return 0
         self.last_event_id = events[-1].id
         await database_sync_to_async(cursor_store)(name=self.name, last_event_id=self.last_event_id)
         return len(events)

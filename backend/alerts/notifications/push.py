@@ -26,8 +26,8 @@ from django.utils import timezone
 from firebase_admin import credentials, exceptions, messaging
 from pywebpush import WebPushException, webpush
 
-from .models import AlertStatus, Device, DeviceKind, Event, EventType, MassMessage, PushPreference
-from .selectors import zone_member_ids
+from ..community.selectors import zone_member_ids
+from ..models import AlertStatus, Device, DeviceKind, Event, EventType, MassMessage, PushPreference
 
 logger = logging.getLogger(__name__)
 

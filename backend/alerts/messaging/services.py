@@ -15,13 +15,13 @@ from django.utils import timezone
 from backend.accounts.models import Role
 from backend.accounts.scope import staff_scope, user_has_role
 from backend.common.errors import Conflict, DomainError, Forbidden, NotFound
+from backend.common.spatial import geography_area_square_meters, radius_polygon
 from backend.geo.models import Precinct
 from backend.geo.selectors import area_clipped_to_precincts
 
-from .. import cap
-from ..events import EventType, message_event_record
 from ..models import MassMessage, MessageStatus
-from .community import geography_area_square_meters, radius_polygon
+from . import cap
+from .events import EventType, message_event_record
 
 TARGET_POLYGON = "polygon"
 TARGET_RADIUS = "radius"

@@ -1,4 +1,4 @@
-"""Celery tasks for alerts: push notifications for logged events, and the event log's retention.
+"""Celery tasks for push notifications of logged events (queued by the relay's push sink).
 
 ``event_push`` plans the sends and fans out one task per batch, so a retry resends only the devices of
 that batch that failed transiently, with exponential backoff and jitter.
@@ -10,9 +10,8 @@ import random
 from celery import shared_task
 from django.conf import settings
 
+from ..models import Event, EventType
 from . import push
-from .models import Event, EventType
-from .services.retention import event_log_prune as event_log_prune_service
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +31,7 @@ def retry_countdown(retries: int) -> float:
     return settings.PUSH_RETRY_BASE_SECONDS * (2**retries) * random.uniform(0.8, 1.2)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name="alerts.event_push", ignore_result=True)
 def event_push(event_id: int) -> None:
     event = Event.objects.filter(id=event_id).first()
     if event is None or event.type not in PUSH_EVENT_TYPES:
@@ -61,17 +60,11 @@ def _send_with_retry(task, send, event_id: int, device_ids: list[int]) -> None:
     )
 
 
-@shared_task(bind=True, ignore_result=True)
+@shared_task(name="alerts.fcm_push_batch", bind=True, ignore_result=True)
 def fcm_push_batch(self, event_id: int, device_ids: list[int]) -> None:
     _send_with_retry(self, push.fcm_send, event_id, device_ids)
 
 
-@shared_task(bind=True, ignore_result=True)
+@shared_task(name="alerts.webpush_push_batch", bind=True, ignore_result=True)
 def webpush_push_batch(self, event_id: int, device_ids: list[int]) -> None:
     _send_with_retry(self, push.webpush_send, event_id, device_ids)
-
-
-@shared_task(ignore_result=True)
-def event_log_prune() -> int:
-    """Beat-schedulable: delete events older than EVENT_LOG_RETENTION_DAYS."""
-    return event_log_prune_service()

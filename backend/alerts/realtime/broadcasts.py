@@ -1,5 +1,5 @@
-"""The only module that talks to the channel layer. The relay (``relay.py``) calls it for each logged event;
-nothing on the request path does, so a request never waits for Redis and an event is never lost with it.
+"""The only module that talks to the channel layer: the relay's channel-layer sink. Nothing on the request path
+calls it, so a request never waits for Redis and an event is never lost with it.
 
 Groups:
 
@@ -13,13 +13,16 @@ add ``"members": [ids]``, found by PostGIS, so a mass message to 10,000 members 
 """
 
 import asyncio
+import logging
 
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from . import presenters
-from .models import Event, EventType
-from .selectors import zone_member_ids
+from .. import presenters
+from ..community.selectors import zone_member_ids
+from ..models import Event, EventType
 
+logger = logging.getLogger(__name__)
 DELIVER = "event.deliver"
 COMMUNITY_GROUP = "community"
 
@@ -35,11 +38,13 @@ def alert_group(alert_id: int) -> str:
 def event_envelope(event: Event, *, audience: str) -> dict | None:
     """What a client of ``audience`` (``presenters.AUDIENCE_*``) receives for an event, or None when it may not
     see it."""
-    payload = event.community_payload if audience == presenters.AUDIENCE_COMMUNITY else event.payload
+    payload = {
+        presenters.AUDIENCE_DISPATCH: event.payload,
+        presenters.AUDIENCE_REPORTER: event.reporter_payload,
+        presenters.AUDIENCE_COMMUNITY: event.community_payload,
+    }[audience]
     if payload is None:
         return None
-    if audience == presenters.AUDIENCE_REPORTER and "alert" in payload:
-        payload = presenters.payload_for_reporter(payload)
     return {"id": event.id, "type": event.type, "created_at": event.created_at.isoformat(), **payload}
 
 
@@ -66,3 +71,24 @@ async def sends_deliver(sends: list[tuple[str, dict]]) -> None:
     """Send group messages; raises the channel layer's error if Redis cannot take them (the relay retries)."""
     layer = get_channel_layer()
     await asyncio.gather(*(layer.group_send(group, message) for group, message in sends))
+
+
+def batch_sends(events: list[Event]) -> list[tuple[str, dict]]:
+    """The group messages of a batch, in id order. An event that cannot be rendered is logged and skipped:
+    one bad row must not stop delivery of everything after it."""
+    sends = []
+    for event in events:
+        try:
+            sends.extend(event_sends(event))
+        except Exception:
+            logger.exception("Relay skipped event %s: its sends could not be built.", event.id)
+    return sends
+
+
+class ChannelLayerSink:
+    """The relay's delivery to websockets."""
+
+    name = "the channel layer"
+
+    async def deliver(self, events: list[Event]) -> None:
+        await sends_deliver(await database_sync_to_async(batch_sends)(events))
