@@ -38,8 +38,8 @@ ERROR_NEGATIVE_OR_NOT_INTEGER = "n1, n2 and m must be non-negative integers."
 ERROR_MORE_LINKS_THAN_RECORDS = "m (linked pairs) cannot exceed n1 or n2."
 
 # ENUSC (Encuesta Nacional Urbana de Seguridad Ciudadana, INE/Subsecretaría de Prevención del
-# Delito) share of victimisations not reported to the police. The design brief (DESIGN.md §5)
-# gives 60–67% for 2016–2022 without per-year figures we could verify, so those years carry the
+# Delito) share of victimisations not reported to the police. The published range is 60–67% for
+# 2016–2022, without per-year figures we could verify, so those years carry the
 # midpoint of the published range and ENUSC_NON_REPORTING_RANGE keeps the honest bounds. 2023
 # uses the survey's new design and is not directly comparable with earlier years.
 ENUSC_NON_REPORTING_RANGE_2016_2022 = (0.60, 0.67)
