@@ -5,7 +5,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .make
-APT_PACKAGES := postgresql-15-postgis-3 gdal-bin libgdal-dev chromium fonts-dejavu-core
+# Pango (libpango-1.0-0, libpangoft2-1.0-0) is what WeasyPrint lays the PDF pack out with.
+APT_PACKAGES := postgresql-15-postgis-3 gdal-bin libgdal-dev chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
 DATABASE_NAME ?= vigia
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -38,7 +39,7 @@ $(PY):
 # Reinstall only when the dependency list changes.
 $(STAMPS)/venv: pyproject.toml $(PY) | $(STAMPS)
 	$(PY) -m pip install -q -e '.[dev]' 2>&1 | grep -v -e '^WARNING: Location' -e 'BuildBackendWarning' || true
-	$(PY) -c "import django, channels, celery, rest_framework_gis, esda, playwright" 
+	$(PY) -c "import django, channels, celery, rest_framework_gis, esda, playwright, weasyprint"
 	@touch $@
 
 setup: $(STAMPS)/apt $(STAMPS)/venv services database

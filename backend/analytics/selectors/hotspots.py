@@ -134,12 +134,18 @@ def hotspots_geojson(*, area: Area, month: Month) -> dict[str, Any]:
     }
 
 
+def _estimable_dark_figure(row) -> float | None:
+    if row is None or row.not_estimable_reason is not None:
+        return None
+    return row.estimate.dark_figure
+
+
 def precinct_month_map_html(*, area: Area, month: Month, static_url: str) -> str:
     """The folium map: boundaries coloured by the default-preset dark figure, both layers, heat and Gi* hexagons."""
     points = month_points(area=area, month=month)
     grid = hotspot_grid(area=area, points=points)
-    dark_figures = {
-        row.precinct_code: row.estimate.dark_figure
+    rows = {
+        row.precinct_code: row
         for row in dark_figure_report(area=area, month=month).rows_for(preset=MAP_PRESET, group=ALL_GROUPS)
     }
     boundaries = [
@@ -147,7 +153,8 @@ def precinct_month_map_html(*, area: Area, month: Month, static_url: str) -> str
             "code": precinct.code,
             "name": precinct.name,
             "geometry": json.loads(precinct.boundary.json),
-            "dark_figure": dark_figures.get(precinct.code),
+            "dark_figure": _estimable_dark_figure(rows.get(precinct.code)),
+            "not_estimable_reason": rows[precinct.code].not_estimable_reason if precinct.code in rows else None,
         }
         for precinct in area.precincts
     ]
