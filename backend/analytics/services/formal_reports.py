@@ -214,7 +214,8 @@ def formal_reports_import_batch(*, rows: Sequence[ReportRow], source: str) -> Im
         cursor.execute(f"SELECT row_id, external_id FROM {_BATCH_TABLE} WHERE precinct_id IS NULL ORDER BY row_id")
         result.rejects = [Reject(row_id, external_id, REASON_OUTSIDE_JURISDICTION) for row_id, external_id in cursor]
         cursor.execute(
-            f"SELECT array_agg(DISTINCT precinct_id), min(occurred_at) FROM {_BATCH_TABLE} WHERE precinct_id IS NOT NULL"
+            f"SELECT array_agg(DISTINCT precinct_id), min(occurred_at) FROM {_BATCH_TABLE} "
+            "WHERE precinct_id IS NOT NULL"
         )
         touched_precincts, first_occurred = cursor.fetchone()
         cursor.execute(_INSERT_SQL, [source])
