@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from backend.accounts.permissions import IsCommand
 from backend.accounts.scope import staff_scope
+from backend.common.basemap import basemap_config
 from backend.common.pagination import Pagination
 
 from .models import AnalyticsJob, JobKind, JobStatus, LinkStatus
@@ -273,7 +274,10 @@ class PrecinctMonthMapApi(AnalyticsApi):
     def get(self, request):
         data = self.query(AreaMonthQuerySerializer)
         month = month_parse(data["month"])
-        return Response(precinct_month_map_html(area=self.area(data), month=month, static_url=settings.STATIC_URL))
+        html = precinct_month_map_html(
+            area=self.area(data), month=month, static_url=settings.STATIC_URL, basemap=basemap_config()
+        )
+        return Response(html)
 
 
 class IncidentLinkListApi(AnalyticsApi):

@@ -229,7 +229,7 @@ def test_a_member_sees_a_new_alert_in_their_zone_live_and_adds_information(brows
     expect(page.locator("#feed")).not_to_contain_text("Reportera")
 
     # and the member can add what they know
-    item.locator("summary").click()
+    item.locator("details.add-information summary").click()
     item.locator("textarea").fill("Se fue caminando hacia la plaza")
     item.locator(".information-form button[type=submit]").click()
     expect(item.locator(".information-form [role=status]")).to_contain_text("Gracias")

@@ -32,6 +32,7 @@ from backend.analytics.selectors.linkage import (
 )
 
 MAP_PRESET = "default"
+ALL_PRECINCTS_TITLE = "All precincts in scope"
 WARNING_TOO_FEW_CELLS = "The area covers fewer than two grid cells; Gi* needs at least two."
 WARNING_NO_EVENTS = "No incidents this month: every cell is 0 and no hotspot can be found."
 
@@ -140,7 +141,7 @@ def _estimable_dark_figure(row) -> float | None:
     return row.estimate.dark_figure
 
 
-def precinct_month_map_html(*, area: Area, month: Month, static_url: str) -> str:
+def precinct_month_map_html(*, area: Area, month: Month, static_url: str, basemap: dict | None = None) -> str:
     """The folium map: boundaries coloured by the default-preset dark figure, both layers, heat and Gi* hexagons."""
     points = month_points(area=area, month=month)
     grid = hotspot_grid(area=area, points=points)
@@ -168,7 +169,7 @@ def precinct_month_map_html(*, area: Area, month: Month, static_url: str) -> str
         for feature in grid.features()
         if feature["properties"]["count"] or feature["properties"]["bin"]
     ]
-    title = f"{area.name or area.code} · {month.label}"
+    title = f"{area.name or area.code or ALL_PRECINCTS_TITLE} · {month.label}"
     return render_precinct_month_map(
         boundaries=boundaries,
         formal_points=points.formal,
@@ -176,4 +177,5 @@ def precinct_month_map_html(*, area: Area, month: Month, static_url: str) -> str
         hex_cells=hexagons,
         static_url=static_url,
         title=title,
+        basemap=basemap,
     )
