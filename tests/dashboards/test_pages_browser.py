@@ -238,7 +238,9 @@ def test_a_member_sees_a_new_alert_in_their_zone_live_and_adds_information(brows
     assert page.context.problems == []
 
 
-def test_the_commander_dashboard_shows_the_pack_tables_map_and_downloads(browser_context, precinct, screenshot):
+def test_the_commander_dashboard_shows_the_pack_tables_map_and_downloads(
+    browser_context, precinct, celery_worker, screenshot
+):
     commander = staff_user(Role.COMMANDER, precincts=[precinct])
     AlertFactory(precinct=precinct)
     page = browser_context(commander).new_page()

@@ -97,7 +97,11 @@ class OfflineFigure(Figure):
         self.header.add_child(Element('<link rel="icon" href="data:,">'), name="offline_favicon")
         self.header.add_child(
             # div.* outranks leaflet.css's ".leaflet-container" rule, which loads later.
-            Element(f"<style>div.leaflet-container {{ background: {BACKGROUND_COLOR}; }}</style>"),
+            Element(
+                f"<style>div.leaflet-container {{ background: {BACKGROUND_COLOR}; }}"
+                # On a phone the legends would cover the map; the layer control and tooltips stay.
+                "@media (max-width: 600px) { .stop-map-hotspot-legend, .legend { display: none; } }</style>"
+            ),
             name="offline_background",
         )
 
