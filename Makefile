@@ -78,7 +78,8 @@ demo: setup
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "Starting the Celery worker (log: var/celery.log) and the ASGI server on http://$(HOST):$(PORT)"
 	@mkdir -p var
-	$(VENV)/bin/celery -A backend.config worker --loglevel=INFO --concurrency=2 >var/celery.log 2>&1 & \
+	@# nice: a PDF pack or a prefecture-wide count must not slow the pages and the alert button down.
+	nice -n 10 $(VENV)/bin/celery -A backend.config worker --loglevel=INFO --concurrency=2 >var/celery.log 2>&1 & \
 	  trap 'kill %1 2>/dev/null' EXIT; \
 	  $(VENV)/bin/uvicorn backend.config.asgi:application --host $(HOST) --port $(PORT) --workers 2 --no-access-log
 
@@ -88,6 +89,7 @@ bench: setup
 	$(PY) bench/bench_gistar.py
 	$(PY) bench/bench_alerts.py
 	$(PY) bench/bench_analytics.py
+	$(PY) bench/bench_packs.py
 	$(PY) bench/bench_realtime.py
 
 clean:

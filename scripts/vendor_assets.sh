@@ -56,7 +56,7 @@ copy_as() {
 }
 
 rm -rf "$DEST"/{leaflet,leaflet-draw,leaflet.heat,jquery,bootstrap,leaflet.awesome-markers,fontawesome,d3,ol,folium}
-rm -rf "$DEST"/{chart.js,leaflet.markercluster,pmtiles,protomaps-leaflet}
+rm -rf "$DEST"/{chartjs,leaflet.markercluster,pmtiles,protomaps-leaflet}
 mkdir -p "$DEST"
 
 p="$(unpack "leaflet@$LEAFLET" leaflet)"
@@ -102,8 +102,8 @@ copy_as "$p" ol dist/ol.js ol.js
 copy "$p" ol ol.css LICENSE.md
 
 p="$(unpack "chart.js@$CHARTJS" chartjs)"
-copy_as "$p" chart.js dist/chart.umd.min.js chart.umd.min.js
-copy "$p" chart.js LICENSE.md
+copy_as "$p" chartjs dist/chart.umd.min.js chart.umd.min.js
+copy "$p" chartjs LICENSE.md
 
 p="$(unpack "leaflet.markercluster@$MARKERCLUSTER" markercluster)"
 copy "$p/dist" leaflet.markercluster leaflet.markercluster.js MarkerCluster.css MarkerCluster.Default.css

@@ -16,7 +16,7 @@ from backend.analytics.estimation import hex_grid_for_polygon
 from backend.analytics.maps.svg import precinct_map_svg, trend_chart_svg
 from backend.analytics.models import AnalyticsJob, JobKind, JobStatus
 from backend.analytics.selectors.areas import Area, Month
-from backend.analytics.selectors.hotspots import cell_geometry, hotspot_grid, month_points
+from backend.analytics.selectors.hotspots import MonthPoints, cell_geometry, hotspot_grid, month_points
 from backend.analytics.selectors.stop_pack import Progress, stop_pack, stop_pack_page_context
 from backend.analytics.services.jobs import job_key
 
@@ -57,16 +57,27 @@ def _trend_charts(trends: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _precinct_maps(area: Area, month: Month) -> list[dict[str, Any]]:
-    grid = hotspot_grid(area=area, points=month_points(area=area, month=month))
+    # Points per precinct (two queries each); their union is the area's, so Gi* runs once over the whole area.
+    per_precinct = {
+        precinct.id: month_points(
+            area=Area(kind="precinct", code=precinct.code, name=precinct.name, precincts=(precinct,)), month=month
+        )
+        for precinct in area.precincts
+    }
+    union = MonthPoints(
+        formal=[point for points in per_precinct.values() for point in points.formal],
+        informal=[point for points in per_precinct.values() for point in points.informal],
+    )
+    grid = hotspot_grid(area=area, points=union)
     bins = {}
     if grid.result is not None:
-        bins = {cell: int(gi_bin) for cell, gi_bin in zip(grid.cells, grid.result.bins, strict=True)}
+        bins = {cell: int(gi_bin) for cell, gi_bin in zip(grid.cells, grid.result.bins, strict=True) if gi_bin}
     maps = []
     for precinct in area.precincts:
         boundary = json.loads(precinct.boundary.json)
-        single = Area(kind="precinct", code=precinct.code, name=precinct.name, precincts=(precinct,))
-        points = month_points(area=single, month=month)
-        hexagons = [(cell_geometry(cell), bins.get(cell, 0)) for cell in hex_grid_for_polygon(boundary)]
+        points = per_precinct[precinct.id]
+        # Only significant cells are drawn, so only they need a geometry.
+        hexagons = [(cell_geometry(cell), bins[cell]) for cell in hex_grid_for_polygon(boundary) if cell in bins]
         maps.append(
             {
                 "name": precinct.name,
