@@ -46,8 +46,8 @@ def _start(environment: dict[str, str]) -> list[subprocess.Popen]:
     )
     # Under nice, as `make demo` runs it: the web process keeps the CPU it needs while a pack is built.
     worker = subprocess.Popen(
-        ["nice", "-n", str(NICENESS), str(VENV / "celery"), "-A", "backend.config", "worker", "--concurrency=2", "--loglevel=WARNING",
-         "--without-gossip", "--without-mingle"],
+        ["nice", "-n", str(NICENESS), str(VENV / "celery"), "-A", "backend.config", "worker", "--concurrency=2",
+         "--loglevel=WARNING", "--without-gossip", "--without-mingle"],
         cwd=ROOT,
         env=environment,
         stdout=log,
