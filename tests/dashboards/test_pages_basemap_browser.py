@@ -145,9 +145,14 @@ def test_raster_tiles_load_from_our_server_with_range_requests_and_draw_under_th
         for url, header, status in ranges
     )
     # and the tiles' colour shows where no boundary is drawn (the map's top-left corner)
+    # (Leaflet fades tiles in over 200 ms; the boundaries' light fill may tint the edge by a few units.)
+    page.wait_for_function(
+        "[...document.querySelectorAll('#map img.leaflet-tile')].every(t => getComputedStyle(t).opacity === '1')"
+    )
     box = page.locator("#map").bounding_box()
     shot = Image.open(io.BytesIO(page.screenshot(clip={**box, "width": 60, "height": 60})))
-    assert shot.convert("RGB").getpixel((50, 50)) == TILE_COLOUR
+    red, green, blue = shot.convert("RGB").getpixel((50, 50))
+    assert red > 240 and green < 70 and blue > 240, (red, green, blue)
     screenshot(page, "dispatch-basemap-raster")
     assert errors == []
 
