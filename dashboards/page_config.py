@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from backend.alerts.incidents.serializers import CategorySerializer
 from backend.alerts.incidents.services import CLOSED_STATUSES, TRANSITIONS
 from backend.alerts.models import AlertStatus, Category
+from backend.common.basemap import basemap_config
 
 from .js_strings import js_catalog
 
@@ -59,6 +60,7 @@ def base_config(request) -> dict:
         "closed_statuses": sorted(str(status) for status in CLOSED_STATUSES),
         "categories": categories(),
         "websockets": WEBSOCKET_PATHS,
+        "basemap": basemap_config(),
         "urls": {
             "categories": url_pattern("alerts:categories"),
             "precincts": url_pattern("geo:precinct-list"),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import tiles, views
 
 app_name = "dashboards"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("despacho/", views.dispatch, name="dispatch"),
     path("mando/", views.command, name="command"),
     path("sw.js", views.service_worker, name="service-worker"),
+    path("tiles/basemap.pmtiles", tiles.basemap_archive, name="basemap-archive"),
 ]

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -27,7 +28,8 @@ from .lockout import too_many_attempts
 from .page_config import base_config, transitions, url_pattern
 from .pages import PAGES, landing_url
 
-COMMAND_MONTHS_SHOWN = 12
+# Two years back, the span of the demo and of the trend charts' year-earlier line.
+COMMAND_MONTHS_SHOWN = 25
 
 
 def home(request):
@@ -108,6 +110,9 @@ def dispatch(request):
                 "information_hide": url_pattern("alerts:alert-information-hide", "alert_id", "information_id"),
                 "messages": url_pattern("alerts:message-send"),
                 "message_preview": url_pattern("alerts:message-preview"),
+                "messages_active": url_pattern("alerts:message-active"),
+                "message_update": url_pattern("alerts:message-update", "message_id"),
+                "message_cancel": url_pattern("alerts:message-cancel", "message_id"),
             },
             "message_choices": {"severity": cap.SEVERITIES, "urgency": cap.URGENCIES, "certainty": cap.CERTAINTIES},
         },
@@ -140,6 +145,12 @@ def community(request):
     )
 
 
+def _month_options(today: dt.date, count: int) -> list[tuple[str, str]]:
+    """(value, label) per month, newest first; the current month is labelled as partial."""
+    months = _recent_months(today, count)
+    return [(months[0], gettext("{month} (so far)").format(month=months[0])), *((month, month) for month in months[1:])]
+
+
 def _recent_months(today: dt.date, count: int) -> list[str]:
     year, month = today.year, today.month
     labels = []
@@ -153,26 +164,30 @@ def _recent_months(today: dt.date, count: int) -> list[str]:
 @role_required(*COMMAND_ROLES)
 def command(request):
     precincts = list(precincts_in_scope(request.user).order_by("name"))
-    months = _recent_months(timezone.localdate(), COMMAND_MONTHS_SHOWN)
+    month_options = _month_options(timezone.localdate(), COMMAND_MONTHS_SHOWN)
+    months = [value for value, _label in month_options]
     chosen_precinct = request.GET.get("precinct", "")
     if chosen_precinct not in {precinct.code for precinct in precincts}:
         chosen_precinct = precincts[0].code if len(precincts) == 1 else ""
     chosen_month = request.GET.get("month", "")
     if chosen_month not in months:
-        chosen_month = months[0]
+        # The meeting reviews the last complete month; the current one is a few days old at best.
+        chosen_month = months[1]
     return render(
         request,
         "dashboards/command.html",
         {
             "precincts": precincts,
-            "months": months,
+            "months": month_options,
             "chosen_precinct": chosen_precinct,
             "chosen_month": chosen_month,
             "config": {
                 **base_config(request),
                 "precincts": [{"code": precinct.code, "name": precinct.name} for precinct in precincts],
+                "current_month": months[0],
                 "urls": {
                     "stop_pack": url_pattern("analytics:stop-pack"),
+                    "stop_pack_pdf": url_pattern("analytics:stop-pack-pdf"),
                     "stop_pack_page": url_pattern("analytics:stop-pack-page"),
                     "dark_figure": url_pattern("analytics:dark-figure"),
                     "hotspots": url_pattern("analytics:hotspots"),

@@ -21,6 +21,10 @@ AWESOME_MARKERS=2.0.5
 FONTAWESOME=6.2.0
 D3=3.5.5
 OL=7.2.2
+CHARTJS=4.5.1
+MARKERCLUSTER=1.5.3
+PMTILES=4.3.0
+PROTOMAPS_LEAFLET=5.1.0
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
@@ -52,6 +56,7 @@ copy_as() {
 }
 
 rm -rf "$DEST"/{leaflet,leaflet-draw,leaflet.heat,jquery,bootstrap,leaflet.awesome-markers,fontawesome,d3,ol,folium}
+rm -rf "$DEST"/{chartjs,leaflet.markercluster,pmtiles,protomaps-leaflet}
 mkdir -p "$DEST"
 
 p="$(unpack "leaflet@$LEAFLET" leaflet)"
@@ -96,6 +101,23 @@ p="$(unpack "ol@$OL" ol)"
 copy_as "$p" ol dist/ol.js ol.js
 copy "$p" ol ol.css LICENSE.md
 
+p="$(unpack "chart.js@$CHARTJS" chartjs)"
+copy_as "$p" chartjs dist/chart.umd.min.js chart.umd.min.js
+copy "$p" chartjs LICENSE.md
+
+p="$(unpack "leaflet.markercluster@$MARKERCLUSTER" markercluster)"
+copy "$p/dist" leaflet.markercluster leaflet.markercluster.js MarkerCluster.css MarkerCluster.Default.css
+copy "$p" leaflet.markercluster MIT-LICENCE.txt
+
+# The npm tarball has no LICENSE file (BSD-3-Clause, stated in package.json).
+p="$(unpack "pmtiles@$PMTILES" pmtiles)"
+copy "$p/dist" pmtiles pmtiles.js
+
+# Its IIFE build bundles the pmtiles reader and the Protomaps basemap styles.
+p="$(unpack "protomaps-leaflet@$PROTOMAPS_LEAFLET" protomaps-leaflet)"
+copy "$p/dist" protomaps-leaflet protomaps-leaflet.js
+copy "$p" protomaps-leaflet LICENSE
+
 # folium's HeatMap plugin loads its own patched Leaflet.heat (weights fix, Leaflet.heat PR #78),
 # which ships inside the folium wheel rather than on npm.
 FOLIUM_TEMPLATES="$("$PYTHON" -c 'import folium, pathlib; print(pathlib.Path(folium.__file__).parent / "templates")')"
@@ -104,7 +126,8 @@ cp "$FOLIUM_TEMPLATES/leaflet_heat.min.js" "$DEST/folium/leaflet_heat.min.js"
 
 # Source maps are not vendored; drop the comments pointing at them so browsers do not request
 # them and ManifestStaticFilesStorage does not fail on the missing files.
-find "$DEST" -name '*.js' -exec sed -i -E '/^\/\/# sourceMappingURL=/d' {} +
-find "$DEST" -name '*.css' -exec sed -i -E '/^\/\*# sourceMappingURL=.*\*\/$/d' {} +
+# Some builds end with the comment on the code's last line, so strip it wherever it stands.
+find "$DEST" -type f -name '*.js' -exec sed -i -E 's#//\# sourceMappingURL=.*$##' {} +
+find "$DEST" -type f -name '*.css' -exec sed -i -E '/^\/\*# sourceMappingURL=.*\*\/$/d' {} +
 
 du -sh "$DEST"

@@ -124,6 +124,9 @@ def build_world() -> World:
     link = IncidentLinkFactory(formal_report=FormalReportFactory(precinct=precinct_a, occurred_at=WHEN))
     from backend.alerts.models import Zone
 
+    client = APIClient()
+    client.force_authenticate(user=users["dispatcher_a"])
+    job = client.get(f"/api/analytics/stop-pack/?precinct={precinct_a.code}&month={MONTH}").json()
     return World(
         users=users,
         objects={
@@ -138,6 +141,7 @@ def build_world() -> World:
             "device": device,
             "link": link,
             "zone_a": Zone.objects.get(member=neighbor_a),
+            "job_id": job["id"],
         },
     )
 
@@ -157,6 +161,7 @@ NOT_NEIGHBORS = {"neighbor_a": 403, "neighbor_b": 403}
 DISPATCH_A = authenticated(404, **NOT_NEIGHBORS, commander=403, dispatcher_a=200, administrator=200)
 # Commanders, dispatchers and administrators (analytics, mass messages), in scope.
 COMMAND_A = authenticated(200, **NOT_NEIGHBORS, firefighter_a=403, dispatcher_b=403)
+COMMAND_ACCEPTED = {**COMMAND_A, "dispatcher_a": 202, "commander": 202, "administrator": 202}
 
 
 @dataclass(frozen=True)
@@ -336,8 +341,22 @@ def cases(world: World) -> list[Case]:
             {"preferences": {"fire": False}},
         ),  # fmt: skip
         Case("api/analytics/dark-figure/", "get", f"/api/analytics/dark-figure/?{area_a}", COMMAND_A),
-        Case("api/analytics/stop-pack/", "get", f"/api/analytics/stop-pack/?{area_a}&format=csv", COMMAND_A),
-        Case("api/analytics/stop-pack/page/", "get", f"/api/analytics/stop-pack/page/?{area_a}", COMMAND_A),
+        # The pack is built off the request path: 202 and a status URL until the job is done.
+        Case("api/analytics/stop-pack/", "get", f"/api/analytics/stop-pack/?{area_a}&format=csv", COMMAND_ACCEPTED),
+        Case("api/analytics/stop-pack/page/", "get", f"/api/analytics/stop-pack/page/?{area_a}", COMMAND_ACCEPTED),
+        Case("api/analytics/stop-pack/pdf/", "get", f"/api/analytics/stop-pack/pdf/?{area_a}", COMMAND_ACCEPTED),
+        Case(
+            "api/analytics/jobs/<int:job_id>/",
+            "get",
+            f"/api/analytics/jobs/{o['job_id']}/",
+            {**COMMAND_A, "dispatcher_b": 404},
+        ),  # fmt: skip
+        Case(
+            "api/analytics/jobs/<int:job_id>/result/",
+            "get",
+            f"/api/analytics/jobs/{o['job_id']}/result/",
+            {**COMMAND_A, "dispatcher_a": 409, "commander": 409, "administrator": 409, "dispatcher_b": 404},
+        ),  # fmt: skip
         Case(
             "api/analytics/adoption/", "get", f"/api/analytics/adoption/?precinct={o['precinct_a'].code}", COMMAND_A
         ),  # fmt: skip
@@ -350,7 +369,7 @@ def cases(world: World) -> list[Case]:
             "api/analytics/links/run/",
             "post",
             "/api/analytics/links/run/",
-            {**COMMAND_A, "dispatcher_a": 201, "commander": 201, "administrator": 201},
+            COMMAND_ACCEPTED,
             {"precinct": o["precinct_a"].code, "month": MONTH, "preset": "strict"},
         ),  # fmt: skip
         Case(

@@ -7,9 +7,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.renderers import JSONRenderer, StaticHTMLRenderer, TemplateHTMLRenderer
@@ -18,20 +20,26 @@ from rest_framework.views import APIView
 
 from backend.accounts.permissions import IsCommand
 from backend.accounts.scope import staff_scope
+from backend.common.basemap import basemap_config
 from backend.common.pagination import Pagination
 
-from .models import LinkStatus
+from .models import AnalyticsJob, JobKind, JobStatus, LinkStatus
 from .renderers import CSVRenderer
 from .selectors.adoption import ADOPTION_CSV_COLUMNS, adoption_dicts, adoption_rows
 from .selectors.areas import Area, Month, area_for_user, date_range_check, local_today, month_parse
-from .selectors.dark_figure import DARK_FIGURE_CSV_COLUMNS, dark_figure_csv_rows, dark_figure_report
+from .selectors.dark_figure import (
+    DARK_FIGURE_CSV_COLUMNS,
+    dark_figure_csv_row,
+    dark_figure_csv_rows,
+    dark_figure_report,
+)
 from .selectors.hotspots import hotspots_geojson, precinct_month_map_html
+from .selectors.jobs import analytics_job_get
 from .selectors.linkage import incident_links_list
 from .selectors.stop_pack import (
     COUNTS_CSV_COLUMNS,
     RESPONSE_CSV_COLUMNS,
     response_times_csv_rows,
-    stop_pack,
     stop_pack_counts_csv_rows,
     stop_pack_page_context,
 )
@@ -40,11 +48,11 @@ from .serializers import (
     DateRangeQuerySerializer,
     IncidentLinkSerializer,
     LinkageRunInputSerializer,
-    LinkageSummarySerializer,
     LinkListQuerySerializer,
     StopPackQuerySerializer,
 )
-from .services.linkage import incident_link_review, incident_links_compute, incident_links_compute_all
+from .services.jobs import analytics_job_request
+from .services.linkage import incident_link_review
 
 
 class AnalyticsApi(APIView):
@@ -53,8 +61,9 @@ class AnalyticsApi(APIView):
     permission_classes = [IsCommand]
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # Errors are always JSON in the one error format, even when CSV or HTML was asked for.
-        if response.status_code >= 400 and getattr(request, "accepted_renderer", None) is not None:
+        # Errors and "still computing" answers are always JSON, even when CSV or HTML was asked for.
+        json_only = response.status_code >= 400 or getattr(response, "is_job_status", False)
+        if json_only and getattr(request, "accepted_renderer", None) is not None:
             if not isinstance(request.accepted_renderer, JSONRenderer):
                 request.accepted_renderer = JSONRenderer()
                 request.accepted_media_type = JSONRenderer.media_type
@@ -77,6 +86,38 @@ class AnalyticsApi(APIView):
 def csv_response(*, columns, rows, filename: str) -> Response:
     response = Response({"columns": list(columns), "rows": rows})
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def job_view(request, job: AnalyticsJob) -> dict[str, Any]:
+    """What a client polls: the job's state and, once done, where its result is."""
+    status_url = request.build_absolute_uri(reverse("analytics:job", args=[job.id]))
+    done = job.status == JobStatus.DONE
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "status": job.status,
+        "progress": job.progress,
+        "step": job.step,
+        "area": {"kind": job.area_kind, "code": job.area_code, "name": job.area_name},
+        "month": Month(job.month).label,
+        "end_date": job.end_date,
+        "preset": job.preset,
+        "is_final": job.is_final,
+        "error": job.error or None,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "status_url": status_url,
+        "result_url": request.build_absolute_uri(reverse("analytics:job-result", args=[job.id])) if done else None,
+    }
+
+
+def job_accepted(request, job: AnalyticsJob) -> Response:
+    """202 with the job to poll; ``Location`` is its status URL."""
+    view = job_view(request, job)
+    response = Response(view, status=status.HTTP_202_ACCEPTED, headers={"Location": view["status_url"]})
+    response.is_job_status = True
     return response
 
 
@@ -120,9 +161,12 @@ class StopPackApi(AnalyticsApi):
         data = self.query(StopPackQuerySerializer)
         end = _pack_end(data)
         area = self.area(data)
-        pack = stop_pack(area=area, end_date=end)
+        job = analytics_job_request(kind=JobKind.STOP_PACK, area=area, end_date=end, requested_by=request.user)
+        if job.status != JobStatus.DONE:
+            return job_accepted(request, job)
+        pack = job.result
         if not self.wants_csv():
-            return Response({**pack, "map_url": _map_url(area, Month.containing(end))})
+            return Response({**pack, "map_url": _map_url(area, Month.containing(end)), "job": job_view(request, job)})
         table = data["table"]
         filename = f"stop-{table}-{area.code or 'scope'}-{end.isoformat()}.csv"
         if table == "counts":
@@ -131,23 +175,67 @@ class StopPackApi(AnalyticsApi):
             return csv_response(columns=RESPONSE_CSV_COLUMNS, rows=response_times_csv_rows(pack), filename=filename)
         if table == "adoption":
             return csv_response(columns=ADOPTION_CSV_COLUMNS, rows=pack["adoption"]["rows"], filename=filename)
-        rows = [row for preset in pack["dark_figure"]["presets"] for row in preset["rows"]]
+        rows = [dark_figure_csv_row(row) for preset in pack["dark_figure"]["presets"] for row in preset["rows"]]
         return csv_response(columns=DARK_FIGURE_CSV_COLUMNS, rows=rows, filename=filename)
 
 
 class StopPackPageApi(AnalyticsApi):
-    """The STOP pack as an HTML page with the map in an iframe."""
+    """The STOP pack as an HTML page with the map in an iframe; while it is computed, a page that refreshes itself."""
 
     renderer_classes = [TemplateHTMLRenderer]
     template_name = "analytics/stop_pack.html"
 
-    @extend_schema(parameters=[StopPackQuerySerializer], responses={(200, "text/html"): str})
+    @extend_schema(parameters=[StopPackQuerySerializer], responses={(200, "text/html"): str, (202, "text/html"): str})
     def get(self, request):
         data = self.query(StopPackQuerySerializer)
         end = _pack_end(data)
         area = self.area(data)
-        pack = stop_pack(area=area, end_date=end)
-        return Response(stop_pack_page_context(pack, map_url=_map_url(area, Month.containing(end))))
+        job = analytics_job_request(kind=JobKind.STOP_PACK, area=area, end_date=end, requested_by=request.user)
+        if job.status != JobStatus.DONE:
+            return Response({"job": job}, status=status.HTTP_202_ACCEPTED, template_name="analytics/job_pending.html")
+        return Response(stop_pack_page_context(job.result, map_url=_map_url(area, Month.containing(end))))
+
+
+class StopPackPdfApi(AnalyticsApi):
+    """The STOP pack as a tagged PDF (PDF/UA-1): 202 and a status URL while it is built, then the file."""
+
+    @extend_schema(
+        parameters=[StopPackQuerySerializer],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 202: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        data = self.query(StopPackQuerySerializer)
+        end = _pack_end(data)
+        job = analytics_job_request(
+            kind=JobKind.STOP_PACK_PDF, area=self.area(data), end_date=end, requested_by=request.user
+        )
+        if job.status != JobStatus.DONE:
+            return job_accepted(request, job)
+        return pdf_response(job)
+
+
+def pdf_response(job: AnalyticsJob) -> FileResponse:
+    name = f"stop-{job.area_code or job.area_kind}-{Month(job.month).label}.pdf"
+    return FileResponse(job.file.open("rb"), content_type="application/pdf", as_attachment=True, filename=name)
+
+
+class AnalyticsJobApi(AnalyticsApi):
+    """A job's progress, for the page to poll."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, job_id: int):
+        return Response(job_view(request, analytics_job_get(user=request.user, job_id=job_id)))
+
+
+class AnalyticsJobResultApi(AnalyticsApi):
+    """A finished job's result: the pack or linkage summaries as JSON, or the PDF."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, (200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, job_id: int):
+        job = analytics_job_get(user=request.user, job_id=job_id, done=True)
+        if job.kind == JobKind.STOP_PACK_PDF:
+            return pdf_response(job)
+        return Response(job.result)
 
 
 class AdoptionApi(AnalyticsApi):
@@ -186,7 +274,10 @@ class PrecinctMonthMapApi(AnalyticsApi):
     def get(self, request):
         data = self.query(AreaMonthQuerySerializer)
         month = month_parse(data["month"])
-        return Response(precinct_month_map_html(area=self.area(data), month=month, static_url=settings.STATIC_URL))
+        html = precinct_month_map_html(
+            area=self.area(data), month=month, static_url=settings.STATIC_URL, basemap=basemap_config()
+        )
+        return Response(html)
 
 
 class IncidentLinkListApi(AnalyticsApi):
@@ -203,20 +294,25 @@ class IncidentLinkListApi(AnalyticsApi):
 
 
 class IncidentLinkageRunApi(AnalyticsApi):
-    """Propose links for a month (one preset, or all three), keeping the analyst's decisions."""
+    """Propose links for a month (one preset, or all three), keeping the analyst's decisions.
 
-    @extend_schema(request=LinkageRunInputSerializer, responses=LinkageSummarySerializer(many=True))
+    The run happens in Celery: 202 with a status URL, whose result is the list of summaries.
+    """
+
+    @extend_schema(request=LinkageRunInputSerializer, responses={202: OpenApiTypes.OBJECT})
     def post(self, request):
         serializer = LinkageRunInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         month = month_parse(data["month"])
-        precinct_ids = self.area(data).precinct_ids
-        if data.get("preset"):
-            summaries = [incident_links_compute(precinct_ids=precinct_ids, month=month, preset=data["preset"])]
-        else:
-            summaries = incident_links_compute_all(precinct_ids=precinct_ids, month=month)
-        return Response(LinkageSummarySerializer(summaries, many=True).data, status=status.HTTP_201_CREATED)
+        job = analytics_job_request(
+            kind=JobKind.LINKAGE_RUN,
+            area=self.area(data),
+            end_date=min(month.last_day, local_today()),
+            preset=data.get("preset") or "",
+            requested_by=request.user,
+        )
+        return job_accepted(request, job)
 
 
 class IncidentLinkReviewApi(AnalyticsApi):

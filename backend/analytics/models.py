@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -154,3 +156,90 @@ ALERT_CATEGORY_GROUPS: dict[str, str] = {
 }
 # False alarms and merged duplicates are not incidents, so no count or linkage uses them.
 NON_INCIDENT_STATUSES = ("false_alarm", "duplicate")
+
+
+class SyntheticTruth(models.Model):
+    """The known answer behind a synthetic (demo) precinct-month: true incidents and how many reached each source.
+
+    Only the synthetic demo loader writes these rows, so real data never carries one; pages show
+    the truth beside the estimate, clearly labelled as synthetic, wherever a row exists.
+    """
+
+    precinct = models.ForeignKey(Precinct, on_delete=models.CASCADE, related_name="synthetic_truths")
+    month = models.DateField(help_text="First day of the month.")
+    true_incidents = models.PositiveIntegerField()
+    reached_police = models.PositiveIntegerField()
+    reached_app = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["month", "precinct_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["precinct", "month"], name="synthetictruth_precinct_month"),
+            models.CheckConstraint(
+                condition=Q(reached_police__lte=F("true_incidents")) & Q(reached_app__lte=F("true_incidents")),
+                name="synthetictruth_reached_within_true",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.precinct_id} {self.month:%Y-%m}: N={self.true_incidents}"
+
+
+class JobKind(models.TextChoices):
+    STOP_PACK = "stop_pack", _("STOP pack")
+    STOP_PACK_PDF = "stop_pack_pdf", _("STOP pack as PDF")
+    LINKAGE_RUN = "linkage_run", _("Linkage run")
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a worker")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class AnalyticsJob(models.Model):
+    """A heavy analytics computation run by Celery, with its progress and its result (the cache of finished months).
+
+    ``key`` names what was asked (kind, area, period, preset); at most one job per key is current.
+    A finished month's result never changes, so it stays current until data for it change; the
+    current month's result is reused only briefly (see ``services.jobs``).
+    """
+
+    kind = models.CharField(max_length=20, choices=JobKind.choices)
+    key = models.CharField(max_length=400)
+    is_current = models.BooleanField(default=True)
+    is_final = models.BooleanField(help_text="The period had ended when the job was asked for.")
+    area_kind = models.CharField(max_length=12)
+    area_code = models.CharField(max_length=20, blank=True)
+    area_name = models.CharField(max_length=120, blank=True)
+    precinct_ids = ArrayField(models.IntegerField())
+    month = models.DateField(help_text="First day of the month.")
+    end_date = models.DateField()
+    preset = models.CharField(max_length=10, blank=True)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=40, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    file = models.FileField(upload_to="analytics/packs/", blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=Q(is_current=True), name="analyticsjob_one_current"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="analyticsjob_progress_percent"),
+        ]
+        indexes = [
+            models.Index(fields=["month"], name="analyticsjob_month"),
+            GinIndex(fields=["precinct_ids"], name="analyticsjob_precincts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} ({self.status})"

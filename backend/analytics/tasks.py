@@ -7,6 +7,7 @@ from celery import shared_task
 from backend.analytics.selectors.areas import Area, month_parse
 from backend.geo.models import Precinct
 
+from .services.jobs import analytics_job_execute
 from .services.stop_pack import stop_pack_write
 
 
@@ -17,3 +18,9 @@ def stop_pack_generate(*, precinct_code: str, month: str, folder: str) -> list[s
     area = Area(kind="precinct", code=precinct.code, name=precinct.name, precincts=(precinct,))
     result = stop_pack_write(area=area, month=month_parse(month), folder=Path(folder))
     return [str(path) for path in result.files]
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def analytics_job_run(job_id: int) -> None:
+    """Run one analytics job (STOP pack, its PDF, a linkage run); progress and result are on the job row."""
+    analytics_job_execute(job_id=job_id)

@@ -8,9 +8,9 @@ from channels.db import database_sync_to_async
 from django.contrib.gis.geos import Polygon
 
 from backend.accounts.models import Role, User
-from backend.alerts.realtime import broadcasts, consumers
 from backend.alerts.incidents.services import AlertInput, alert_create, alert_transition
 from backend.alerts.models import AlertStatus, Event, EventType
+from backend.alerts.realtime import broadcasts, consumers
 from tests.factories import PrecinctFactory, UserFactory, api_token, staff_user
 from tests.factories.alerts import ZoneFactory
 from tests.factories.geo import cell_center

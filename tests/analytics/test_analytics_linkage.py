@@ -9,7 +9,7 @@ from backend.analytics.selectors.areas import Month
 from backend.analytics.services.linkage import incident_links_compute
 from tests.factories import PrecinctFactory, staff_user
 from tests.factories.alerts import AlertFactory, category
-from tests.factories.analytics import FormalReportFactory, offense_type
+from tests.factories.analytics import FormalReportFactory, analytics_jobs_run, offense_type
 from tests.factories.geo import cell_center
 
 pytestmark = pytest.mark.django_db
@@ -150,8 +150,15 @@ def test_linkage_can_be_run_through_the_api(client_for):
     _report(precinct), _alert(precinct, metres_east=30)
     client = client_for(staff_user(Role.COMMANDER, [precinct]))
     response = client.post("/api/analytics/links/run/", {"precinct": precinct.code, "month": "2024-03"}, format="json")
-    assert response.status_code == 201
-    assert [(row["preset"], row["proposed"]) for row in response.json()] == [
+    # The run is accepted (202) and happens off the request path; nothing is linked until it runs.
+    assert response.status_code == 202
+    assert IncidentLink.objects.count() == 0
+    status_url = response.json()["status_url"]
+    analytics_jobs_run()
+    status = client.get(status_url).json()
+    assert (status["status"], status["progress"]) == ("done", 100)
+    result = client.get(status["result_url"])
+    assert [(row["preset"], row["proposed"]) for row in result.json()] == [
         ("strict", 1),
         ("default", 1),
         ("loose", 1),

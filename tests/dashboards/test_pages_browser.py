@@ -1,9 +1,11 @@
 """The pages in a real Chromium against a real ASGI server: what a neighbor and a dispatcher click and see."""
 
+import datetime as dt
 import re
 import time
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from backend.accounts.models import Role
@@ -229,7 +231,7 @@ def test_a_member_sees_a_new_alert_in_their_zone_live_and_adds_information(brows
     expect(page.locator("#feed")).not_to_contain_text("Reportera")
 
     # and the member can add what they know
-    item.locator("summary").click()
+    item.locator("details.add-information summary").click()
     item.locator("textarea").fill("Se fue caminando hacia la plaza")
     item.locator(".information-form button[type=submit]").click()
     expect(item.locator(".information-form [role=status]")).to_contain_text("Gracias")
@@ -238,9 +240,12 @@ def test_a_member_sees_a_new_alert_in_their_zone_live_and_adds_information(brows
     assert page.context.problems == []
 
 
-def test_the_commander_dashboard_shows_the_pack_tables_map_and_downloads(browser_context, precinct, screenshot):
+def test_the_commander_dashboard_shows_the_pack_tables_map_and_downloads(
+    browser_context, precinct, celery_worker, screenshot
+):
     commander = staff_user(Role.COMMANDER, precincts=[precinct])
-    AlertFactory(precinct=precinct)
+    # The pack opens on the last complete month, so the alert is from then.
+    AlertFactory(precinct=precinct, created_at=timezone.now().replace(day=1) - dt.timedelta(days=2))
     page = browser_context(commander).new_page()
 
     page.goto("/mando/")
@@ -380,3 +385,55 @@ def test_the_composer_shows_the_area_clipped_to_the_dispatchers_precincts_before
     message = MassMessage.objects.get()
     assert message.area.within(precinct.boundary.buffer(1e-9))
     assert page.context.problems == []
+
+
+def test_the_community_feed_opens_on_the_last_week_and_shows_older_alerts_on_request(
+    browser_context, precinct, screenshot
+):
+    # given a member whose zone had 25 alerts in the last week and 30 more one to two weeks ago
+    member = UserFactory(role=Role.NEIGHBOR)
+    ZoneFactory(member=member)
+    now = timezone.now()
+    recent = [AlertFactory(precinct=precinct, created_at=now - dt.timedelta(hours=6 * n + 1)) for n in range(25)]
+    older = [AlertFactory(precinct=precinct, created_at=now - dt.timedelta(days=8, hours=4 * n)) for n in range(30)]
+    page = browser_context(member).new_page()
+
+    # when they open the community page
+    page.goto("/comunidad/")
+
+    # then the feed holds the 20 newest of the last week only, and the map clusters the alerts it loaded
+    items = page.locator("#feed .feed-item")
+    expect(items).to_have_count(20)
+    assert items.first.get_attribute("data-alert-id") == str(recent[0].id)
+    expect(page.locator("#feed .feed-divider")).to_have_count(0)
+    expect(page.locator("#map .marker-cluster").first).to_be_visible()
+    more = page.locator("#feed-more")
+    expect(more).to_have_text("Ver más")
+    page_height = page.evaluate("document.documentElement.scrollHeight")
+    screenshot(page, "community-feed")
+
+    # when they ask for more, twice
+    more.click()
+    expect(items).to_have_count(40)
+    expect(page.locator("#feed .feed-divider")).to_have_text("Hace más de 7 días")
+    more.click()
+    expect(items).to_have_count(55)
+
+    # then every alert is listed once, newest first, and nothing more is offered
+    shown = items.evaluate_all("nodes => nodes.map(node => Number(node.dataset.alertId))")
+    assert shown == [alert.id for alert in [*recent, *older]]
+    expect(more).to_be_hidden()
+    assert page_height < 9000
+    assert page.context.problems == []
+
+
+def test_the_community_page_reads_on_a_phone(browser_context, precinct, screenshot):
+    member = UserFactory(role=Role.NEIGHBOR)
+    ZoneFactory(member=member)
+    for hours in range(5):
+        AlertFactory(precinct=precinct, created_at=timezone.now() - dt.timedelta(hours=hours + 1))
+    page = browser_context(member, viewport=PHONE).new_page()
+    page.goto("/comunidad/")
+    expect(page.locator("#feed .feed-item")).to_have_count(5)
+    screenshot(page, "community-phone", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -11,7 +11,7 @@ from dashboards.js_strings import JS_STRINGS, js_catalog
 SCRIPTS = Path(__file__).resolve().parents[2] / "dashboards" / "static" / "dashboards" / "js"
 LITERAL_CALL = re.compile(r'\bt\(\s*"((?:[^"\\]|\\.)*)"')
 # English words that are the same in Spanish.
-SAME_IN_SPANISH = {"Total", "z", "p (FDR)", "{n} min", "Carabineros", "Bomberos"}
+SAME_IN_SPANISH = {"Total", "z", "p (FDR)", "{n} min", "Carabineros", "Bomberos", "no"}
 
 
 def script_literals() -> set[str]:

@@ -53,3 +53,12 @@ class IncidentLinkFactory(factory.django.DjangoModelFactory):
     preset = "default"
     distance_m = 0.0
     hours_apart = 0.0
+
+
+def analytics_jobs_run() -> list:
+    """Run every pending analytics job in this process, as the Celery task would (tests without a worker)."""
+    from backend.analytics.models import AnalyticsJob, JobStatus
+    from backend.analytics.services.jobs import analytics_job_execute
+
+    ids = list(AnalyticsJob.objects.filter(status=JobStatus.PENDING).order_by("id").values_list("id", flat=True))
+    return [analytics_job_execute(job_id=job_id) for job_id in ids]

@@ -22,9 +22,9 @@ Server to client, in this order:
 3. live events.
 
 An event frame is the log's envelope ``{"id", "type", "created_at", ...payload}`` (shapes in
-``incidents/events.py``, ``messaging/events.py``). On one socket ids strictly increase and no id is sent twice. ``full_resync: true``
-means N was unknown or already pruned: the client should drop what it holds, because the replay
-starts at the oldest retained event.
+``incidents/events.py`` and ``messaging/events.py``). On one socket ids strictly increase and no id is
+sent twice. ``full_resync: true`` means N was unknown or already pruned: the client should drop what it
+holds, because the replay starts at the oldest retained event.
 
 Client to server:
 

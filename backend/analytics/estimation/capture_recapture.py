@@ -34,6 +34,13 @@ WARNING_NO_LINKS = "No linked pairs: the sources share no incident, so the total
 WARNING_EMPTY_SOURCE = "One source is empty: capture–recapture needs incidents from both sources."
 WARNING_TINY_COUNTS = "Fewer than 20 records in total: treat the estimate as indicative only."
 
+# Why no estimate is given. With a source empty, or no pair seen by both, the data hold no
+# information about the overlap: Chapman's +1 terms still yield a number, but it is an artefact
+# (one empty source gives "100 % [100 %–100 %]"), so it is reported as not estimable instead.
+NOT_ESTIMABLE_NO_FORMAL = "Not estimable: no formal reports, and capture–recapture needs both sources."
+NOT_ESTIMABLE_NO_ALERTS = "Not estimable: no alerts, and capture–recapture needs both sources."
+NOT_ESTIMABLE_NO_LINKS = "Not estimable: no incident was linked between the two sources, so their overlap is unknown."
+
 ERROR_NEGATIVE_OR_NOT_INTEGER = "n1, n2 and m must be non-negative integers."
 ERROR_MORE_LINKS_THAN_RECORDS = "m (linked pairs) cannot exceed n1 or n2."
 
@@ -62,6 +69,8 @@ class CaptureRecaptureEstimate:
 
     The dark figure is the share of true incidents that never reached the police,
     1 − n1/N̂. It is None when N̂ is 0 (no incident at all: there is nothing to be dark).
+    ``not_estimable_reason`` is set when the counts cannot support an estimate (see
+    ``NOT_ESTIMABLE_*``); the numbers are then kept for the record but must not be shown as one.
     """
 
     n1: int
@@ -76,6 +85,11 @@ class CaptureRecaptureEstimate:
     dark_figure_low: float | None
     dark_figure_high: float | None
     warnings: tuple[str, ...]
+    not_estimable_reason: str | None = None
+
+    @property
+    def is_estimable(self) -> bool:
+        return self.not_estimable_reason is None
 
     @property
     def observed(self) -> int:
@@ -103,7 +117,19 @@ def chapman_estimate(n1: int, n2: int, m: int) -> CaptureRecaptureEstimate:
         dark_figure_low=dark_figure(n1, interval_low),
         dark_figure_high=dark_figure(n1, interval_high),
         warnings=_warnings(n1, n2, m),
+        not_estimable_reason=not_estimable_reason(n1, n2, m),
     )
+
+
+def not_estimable_reason(n1: int, n2: int, m: int) -> str | None:
+    """Why the counts support no estimate, or None when they do."""
+    if n1 == 0:
+        return NOT_ESTIMABLE_NO_FORMAL
+    if n2 == 0:
+        return NOT_ESTIMABLE_NO_ALERTS
+    if m == 0:
+        return NOT_ESTIMABLE_NO_LINKS
+    return None
 
 
 def chao_interval(n1: int, n2: int, m: int, n_hat: float, variance: float) -> tuple[float, float]:

@@ -21,6 +21,7 @@ WINDOW_NAMES = ("last_7_days", "last_28_days", "year_to_date")
 PRIOR_YEAR_SUFFIX = "_prior_year"
 
 ERROR_NEGATIVE_COUNT = "Counts must be non-negative integers."
+ERROR_TREND_WEEKS = "A trend needs at least one week."
 
 
 @dataclass(frozen=True)
@@ -98,3 +99,20 @@ def compstat_windows(end_date: dt.date) -> dict[str, DateRange]:
             same_day_a_year_earlier(window.start), same_day_a_year_earlier(window.end)
         )
     return windows
+
+
+TREND_WEEKS = 52
+# A year earlier for weekly trends is 52 weeks (364 days) back, so each week compares the same weekdays.
+WEEKS_A_YEAR_EARLIER = 52
+
+
+def trend_weeks(end_date: dt.date, weeks: int = TREND_WEEKS) -> tuple[list[DateRange], list[DateRange]]:
+    """The ``weeks`` seven-day weeks ending on ``end_date`` (oldest first) and the same weeks 52 weeks earlier."""
+    if weeks < 1:
+        raise ValueError(ERROR_TREND_WEEKS)
+    current = [
+        DateRange(end_date - dt.timedelta(days=7 * back + 6), end_date - dt.timedelta(days=7 * back))
+        for back in reversed(range(weeks))
+    ]
+    shift = dt.timedelta(weeks=WEEKS_A_YEAR_EARLIER)
+    return current, [DateRange(week.start - shift, week.end - shift) for week in current]

@@ -52,6 +52,16 @@ VENDORED_ASSETS: dict[str, str | None] = {
     "https://cdn.jsdelivr.net/gh/python-visualization/folium@main/folium/templates/leaflet_heat.min.js": (
         "vendor/folium/leaflet_heat.min.js"
     ),
+    # folium.plugins.MarkerCluster / FastMarkerCluster (folium asks for 1.1.0; 1.5.3 keeps its API).
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js": (
+        "vendor/leaflet.markercluster/leaflet.markercluster.js"
+    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css": (
+        "vendor/leaflet.markercluster/MarkerCluster.css"
+    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css": (
+        "vendor/leaflet.markercluster/MarkerCluster.Default.css"
+    ),
     # branca.colormap legends draw with d3 v3.
     "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js": "vendor/d3/d3.min.js",
 }
@@ -87,7 +97,11 @@ class OfflineFigure(Figure):
         self.header.add_child(Element('<link rel="icon" href="data:,">'), name="offline_favicon")
         self.header.add_child(
             # div.* outranks leaflet.css's ".leaflet-container" rule, which loads later.
-            Element(f"<style>div.leaflet-container {{ background: {BACKGROUND_COLOR}; }}</style>"),
+            Element(
+                f"<style>div.leaflet-container {{ background: {BACKGROUND_COLOR}; }}"
+                # On a phone the legends would cover the map; the layer control and tooltips stay.
+                "@media (max-width: 600px) { .stop-map-hotspot-legend, .legend { display: none; } }</style>"
+            ),
             name="offline_background",
         )
 

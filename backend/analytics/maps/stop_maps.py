@@ -14,10 +14,11 @@ from typing import Any, TypedDict
 
 import folium
 from branca.colormap import LinearColormap
-from branca.element import Element
-from folium.plugins import HeatMap
+from branca.element import Element, JavascriptLink, MacroElement
+from folium.plugins import FastMarkerCluster, HeatMap
+from folium.template import Template
 
-from backend.analytics.maps.offline import StaticUrl, offline_map
+from backend.analytics.maps.offline import StaticUrl, asset_url, offline_map
 
 
 class Boundary(TypedDict):
@@ -25,6 +26,15 @@ class Boundary(TypedDict):
     name: str
     geometry: dict[str, Any]
     dark_figure: float | None
+
+
+class Basemap(TypedDict, total=False):
+    """Where street tiles come from: an XYZ URL template, or a PMTiles archive (vector or raster) we serve."""
+
+    kind: str  # "xyz" or "pmtiles"
+    url: str
+    attribution: str
+    max_zoom: int
 
 
 class HexCell(TypedDict):
@@ -44,8 +54,12 @@ HEAT_LAYER = "Incident density (kernel heat)"
 HOTSPOT_LAYER = "Hotspots (Gi* hexagons)"
 
 # Above this many points a layer shows an evenly spaced sample (the layer name says so); the heat
-# layer always uses every point. 5,000 canvas circles keep panning smooth and the page near 1 MB.
-MAX_MARKERS_PER_LAYER = 5_000
+# layer always uses every point. Points are clustered, so 20,000 per layer still pan smoothly.
+MAX_MARKERS_PER_LAYER = 20_000
+# Clusters break up into single points from this zoom on (street level).
+CLUSTER_UNTIL_ZOOM = 16
+NOT_ESTIMABLE_LABEL = "not estimable"
+NOT_ESTIMABLE_LEGEND = "Precinct: dark figure not estimable (see its tooltip)"
 
 FORMAL_COLOR = "#1f4e9c"
 INFORMAL_COLOR = "#e08a00"
@@ -116,6 +130,7 @@ def render_precinct_month_map(
     hex_cells: Sequence[HexCell],
     static_url: StaticUrl,
     title: str,
+    basemap: Basemap | None = None,
 ) -> str:
     """Render the commander's precinct-month map as a standalone HTML document."""
     colormap = dark_figure_colormap()
@@ -126,7 +141,13 @@ def render_precinct_month_map(
         title=title,
         prefer_canvas=True,  # one canvas instead of thousands of SVG nodes
         control_scale=True,
+        # Fractional zoom lets fitBounds fill the frame instead of stopping a whole level short.
+        zoomSnap=0.25,
+        # Marker clusters need a maximum zoom, which a map with no tile layer otherwise lacks.
+        maxZoom=19,
     )
+    if basemap:
+        _add_basemap(folium_map, basemap, static_url)
 
     _add_boundaries(folium_map, boundaries, colormap)
     colormap.add_to(folium_map)
@@ -139,8 +160,71 @@ def render_precinct_month_map(
 
     bounds = _bounds([b["geometry"] for b in boundaries]) or _point_bounds([*formal_points, *informal_points])
     if bounds is not None:
-        folium_map.fit_bounds(bounds)
+        folium_map.fit_bounds(bounds, padding=(12, 12))
+        _refit_on_resize(folium_map, bounds)
     return folium_map.get_root().render()
+
+
+class _RefitOnResize(MacroElement):
+    """Fit the precincts again when the frame changes size (a lazy iframe is laid out after the map starts)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (map, bounds) {
+            var refitting = false, moved = false;
+            map.on("movestart", function () { if (!refitting) moved = true; });
+            window.addEventListener("resize", function () {
+                if (moved) return;  // the reader has panned or zoomed: leave their view alone
+                refitting = true;
+                map.invalidateSize();
+                map.fitBounds(bounds, {padding: [12, 12], animate: false});
+                refitting = false;
+            });
+        })({{ this._parent.get_name() }}, {{ this.bounds|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self.bounds = bounds
+
+
+def _refit_on_resize(folium_map: folium.Map, bounds: list[list[float]]) -> None:
+    _RefitOnResize(bounds).add_to(folium_map)
+
+
+class _Basemap(MacroElement):
+    """Street tiles under the layers: XYZ through L.tileLayer, PMTiles through protomaps-leaflet (vector) or pmtiles."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (map, config) {
+            var pane = map.createPane("basemap"); pane.style.zIndex = 150;
+            var options = {pane: "basemap", attribution: config.attribution || "", maxZoom: config.max_zoom || 19};
+            if (config.kind === "xyz") { L.tileLayer(config.url, options).addTo(map); return; }
+            var archive = new pmtiles.PMTiles(config.url);
+            archive.getHeader().then(function (header) {
+                if (header.tileType === pmtiles.TileType.Mvt) {
+                    var vector = Object.assign({url: archive, flavor: "light", lang: "es"}, options);
+                    protomapsL.leafletLayer(vector).addTo(map);
+                } else {
+                    pmtiles.leafletRasterLayer(archive, options).addTo(map);
+                }
+            });
+        })({{ this._parent.get_name() }}, {{ this.config|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, config: Basemap) -> None:
+        super().__init__()
+        self.config = dict(config)
+
+
+def _add_basemap(folium_map: folium.Map, basemap: Basemap, static_url: StaticUrl) -> None:
+    if basemap.get("kind") == "pmtiles":
+        for path in ("vendor/pmtiles/pmtiles.js", "vendor/protomaps-leaflet/protomaps-leaflet.js"):
+            folium_map.get_root().header.add_child(JavascriptLink(asset_url(static_url, path)), name=path)
+    _Basemap(basemap).add_to(folium_map)
 
 
 def _add_boundaries(folium_map: folium.Map, boundaries: Sequence[Boundary], colormap: LinearColormap) -> None:
@@ -148,6 +232,7 @@ def _add_boundaries(folium_map: folium.Map, boundaries: Sequence[Boundary], colo
     for boundary in boundaries:
         value = boundary["dark_figure"]
         has_estimate = value is not None and not math.isnan(value)
+        reason = boundary.get("not_estimable_reason")
         features.append(
             {
                 "type": "Feature",
@@ -156,7 +241,9 @@ def _add_boundaries(folium_map: folium.Map, boundaries: Sequence[Boundary], colo
                     # Tooltips are inserted with innerHTML, so text is escaped here.
                     "code": html.escape(boundary["code"]),
                     "name": html.escape(boundary["name"]),
-                    "dark_figure": f"{value:.0%}" if has_estimate else "no estimate",
+                    "dark_figure": f"{value:.0%}"
+                    if has_estimate
+                    else (f"{NOT_ESTIMABLE_LABEL}: {html.escape(reason)}" if reason else "no estimate"),
                     "fill": dark_figure_color(value, colormap),
                 },
             }
@@ -211,25 +298,53 @@ def _add_points(folium_map: folium.Map, points: Sequence[IncidentPoint], name: s
     shown = _sample(points, MAX_MARKERS_PER_LAYER)
     if len(shown) < len(points):
         name = f"{name} ({len(shown):,} of {len(points):,} shown)"
-    features = [
-        {
-            "type": "Feature",
-            # ~1 m precision is plenty for a city map and keeps the page small.
-            "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
-            "properties": {"label": html.escape(label)},
-        }
-        for lat, lon, label in shown
-    ]
-    # One GeoJSON layer with a point-to-circle function, not one folium element per point.
-    layer = folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=name,
-        marker=folium.CircleMarker(radius=3, color=color, weight=1, fill=True, fill_color=color, fill_opacity=0.8),
-        zoom_on_click=False,
+    # ~1 m precision is plenty for a city map and keeps the page small; tooltips take HTML, so labels are escaped.
+    rows = [[round(lat, 5), round(lon, 5), html.escape(label)] for lat, lon, label in shown]
+    _PointCluster(rows, name=name, color=color).add_to(folium_map)
+
+
+class _PointCluster(FastMarkerCluster):
+    """One source's incidents as small circles in clusters coloured like the source, added in bulk."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var data = {{ this.data|tojson }};
+            var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
+            cluster.options.iconCreateFunction = function (group) {
+                var count = group.getChildCount();
+                var size = count < 10 ? 28 : count < 100 ? 34 : 42;
+                return L.divIcon({
+                    html: "<div style='background:{{ this.color }};color:#fff;border:2px solid #fff;" +
+                          "border-radius:50%;width:" + size + "px;height:" + size + "px;" +
+                          "line-height:" + (size - 4) + "px;text-align:center;font:600 12px sans-serif;" +
+                          "box-shadow:0 0 0 1px {{ this.color }}'>" + count + "</div>",
+                    className: "stop-map-cluster", iconSize: [size, size]
+                });
+            };
+            var markers = data.map(function (row) {
+                var style = {radius: 4, color: "#ffffff", weight: 1, fillColor: "{{ this.color }}", fillOpacity: 0.9};
+                return L.circleMarker([row[0], row[1]], style).bindTooltip(row[2]);
+            });
+            cluster.addLayers(markers);
+            cluster.addTo({{ this._parent.get_name() }});
+            return cluster;
+        })();
+        {% endmacro %}"""
     )
-    if features:
-        folium.GeoJsonTooltip(fields=["label"], labels=False).add_to(layer)
-    layer.add_to(folium_map)
+
+    def __init__(self, rows: list[list[Any]], *, name: str, color: str) -> None:
+        super().__init__(
+            rows,
+            name=name,
+            options={
+                "disableClusteringAtZoom": CLUSTER_UNTIL_ZOOM,
+                "chunkedLoading": True,
+                "showCoverageOnHover": False,
+                "maxClusterRadius": 45,
+            },
+        )
+        self.color = color
 
 
 def _add_heat(folium_map: folium.Map, points: Sequence[IncidentPoint]) -> None:
@@ -250,6 +365,10 @@ def _add_overlay_html(folium_map: folium.Map, title: str) -> None:
         f'<div><span style="display:inline-block;width:12px;height:12px;margin-right:4px;'
         f'border:1px solid #777;background:{GI_BIN_COLORS[gi_bin]}"></span>{html.escape(GI_BIN_LABELS[gi_bin])}</div>'
         for gi_bin in sorted(GI_BIN_COLORS, reverse=True)
+    )
+    legend_rows += (
+        f'<div style="margin-top:4px"><span style="display:inline-block;width:12px;height:12px;margin-right:4px;'
+        f'border:1px solid #777;background:{NO_ESTIMATE_COLOR}"></span>{html.escape(NOT_ESTIMABLE_LEGEND)}</div>'
     )
     box = "position:absolute;z-index:1000;background:rgba(255,255,255,0.9);padding:4px 8px;border-radius:4px;"
     folium_map.get_root().html.add_child(

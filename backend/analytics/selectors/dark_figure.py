@@ -17,7 +17,7 @@ from backend.analytics.estimation import (
     CaptureRecaptureEstimate,
     chapman_estimate,
 )
-from backend.analytics.models import ALERT_CATEGORY_GROUPS, IncidentLink, LinkageRun, LinkStatus
+from backend.analytics.models import ALERT_CATEGORY_GROUPS, IncidentLink, LinkageRun, LinkStatus, SyntheticTruth
 from backend.analytics.selectors.areas import Area, Month
 from backend.analytics.selectors.linkage import (
     crime_category_codes,
@@ -31,7 +31,43 @@ TOTAL_CODE = "total"
 # A stratum is estimated only when both sources have at least this many records in it.
 MINIMUM_STRATUM_COUNT = 20
 WARNING_LINKAGE_NOT_RUN = "Linkage has not been run for this month and preset, so m is 0 until it is."
+NOT_ESTIMABLE_LINKAGE_NOT_RUN = "Not estimable: linkage has not been run for this month and preset."
+NOT_ESTIMABLE_LABEL = "not estimable"
+# Shown in place of a number wherever an estimate is not estimable (CSV cells, map tooltips).
+ESTIMATE_FIELDS = (
+    "n_hat",
+    "variance",
+    "standard_error",
+    "n_hat_low",
+    "n_hat_high",
+    "dark_figure",
+    "dark_figure_low",
+    "dark_figure_high",
+)
 WARNING_ENUSC_YEAR = "ENUSC has no figure for {year}; the {used} survey is shown."
+
+
+@dataclass(frozen=True)
+class SyntheticTruthSummary:
+    """The synthetic demo's known answer for a row: only synthetic precinct-months have one."""
+
+    true_incidents: int
+    reached_police: int
+
+    @property
+    def true_dark_figure(self) -> float | None:
+        if self.true_incidents == 0:
+            return None
+        return 1 - self.reached_police / self.true_incidents
+
+    def as_dict(self, estimate: dict[str, Any]) -> dict[str, Any]:
+        low, high = estimate["n_hat_low"], estimate["n_hat_high"]
+        covered = None if low is None else bool(low <= self.true_incidents <= high)
+        return {
+            "true_n": self.true_incidents,
+            "true_dark_figure": self.true_dark_figure,
+            "interval_covers_true_n": covered,
+        }
 
 
 @dataclass(frozen=True)
@@ -43,10 +79,19 @@ class DarkFigureRow:
     linkage_computed: bool
     estimate: CaptureRecaptureEstimate
     warnings: tuple[str, ...]
+    truth: SyntheticTruthSummary | None = None
+
+    @property
+    def not_estimable_reason(self) -> str | None:
+        reason = self.estimate.not_estimable_reason
+        if reason is not None and not self.linkage_computed and self.estimate.m == 0:
+            return NOT_ESTIMABLE_LINKAGE_NOT_RUN
+        return reason
 
     def as_dict(self) -> dict[str, Any]:
+        """The row for JSON: a not-estimable row carries its reason and no numbers for N̂ or D̂."""
         estimate = self.estimate
-        return {
+        row = {
             "precinct": self.precinct_code,
             "precinct_name": self.precinct_name,
             "group": self.group,
@@ -64,8 +109,14 @@ class DarkFigureRow:
             "dark_figure": estimate.dark_figure,
             "dark_figure_low": estimate.dark_figure_low,
             "dark_figure_high": estimate.dark_figure_high,
+            "estimable": self.not_estimable_reason is None,
+            "not_estimable_reason": self.not_estimable_reason,
             "warnings": list(self.warnings),
         }
+        if self.not_estimable_reason is not None:
+            row.update(dict.fromkeys(ESTIMATE_FIELDS))
+        row["synthetic_truth"] = None if self.truth is None else self.truth.as_dict(row)
+        return row
 
 
 @dataclass(frozen=True)
@@ -155,6 +206,19 @@ def dark_figure_report(*, area: Area, month: Month) -> DarkFigureReport:
             "preset", "precinct_id"
         )
     )
+    truths = {
+        truth.precinct_id: truth
+        for truth in SyntheticTruth.objects.filter(precinct_id__in=precinct_ids, month=month.first_day)
+    }
+
+    def truth_for(unit_ids: list[int]) -> SyntheticTruthSummary | None:
+        if not all(pid in truths for pid in unit_ids):
+            return None
+        return SyntheticTruthSummary(
+            true_incidents=sum(truths[pid].true_incidents for pid in unit_ids),
+            reached_police=sum(truths[pid].reached_police for pid in unit_ids),
+        )
+
     groups = sorted({group for _, group in formal} | {group for _, group in informal if group})
 
     def counts(precinct_ids_: list[int], preset: str, group: str) -> tuple[int, int, int]:
@@ -179,7 +243,11 @@ def dark_figure_report(*, area: Area, month: Month) -> DarkFigureReport:
                 if group != ALL_GROUPS and min(n1, n2) < MINIMUM_STRATUM_COUNT:
                     continue
                 estimate = chapman_estimate(n1, n2, m)
-                rows.append(DarkFigureRow(code, name, group, preset, computed, estimate, estimate.warnings + extra))
+                # The truth covers every category, so only the all-groups row can be held against it.
+                truth = truth_for(unit_ids) if group == ALL_GROUPS else None
+                rows.append(
+                    DarkFigureRow(code, name, group, preset, computed, estimate, estimate.warnings + extra, truth)
+                )
     enusc_year, enusc_warnings = enusc_year_for(month.first_day.year)
     return DarkFigureReport(area=area, month=month, rows=rows, enusc_year=enusc_year, enusc_warnings=enusc_warnings)
 
@@ -202,17 +270,37 @@ DARK_FIGURE_CSV_COLUMNS = (
     "dark_figure",
     "dark_figure_low",
     "dark_figure_high",
+    "estimable",
+    "not_estimable_reason",
+    "synthetic_true_n",
+    "synthetic_true_dark_figure",
+    "synthetic_interval_covers_true_n",
     "enusc_non_reporting",
     "goal",
     "warnings",
 )
 
 
+def dark_figure_csv_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A row dict for CSV: a not-estimable row says so in every estimate cell instead of leaving them empty."""
+    truth = row.get("synthetic_truth") or {}
+    cells = {
+        **row,
+        "synthetic_true_n": truth.get("true_n"),
+        "synthetic_true_dark_figure": truth.get("true_dark_figure"),
+        "synthetic_interval_covers_true_n": truth.get("interval_covers_true_n"),
+    }
+    if row["estimable"]:
+        return cells
+    return {**cells, **dict.fromkeys(ESTIMATE_FIELDS, NOT_ESTIMABLE_LABEL)}
+
+
 def dark_figure_csv_rows(report: DarkFigureReport) -> list[dict[str, Any]]:
+    """One line per row; a not-estimable row says so in every estimate cell, and why."""
     enusc = ENUSC_NON_REPORTING[report.enusc_year]
     return [
         {
-            **row.as_dict(),
+            **dark_figure_csv_row(row.as_dict()),
             "month": report.month.label,
             "enusc_non_reporting": enusc,
             "goal": PILOT_GOAL_DARK_FIGURE,

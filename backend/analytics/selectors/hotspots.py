@@ -32,6 +32,7 @@ from backend.analytics.selectors.linkage import (
 )
 
 MAP_PRESET = "default"
+ALL_PRECINCTS_TITLE = "All precincts in scope"
 WARNING_TOO_FEW_CELLS = "The area covers fewer than two grid cells; Gi* needs at least two."
 WARNING_NO_EVENTS = "No incidents this month: every cell is 0 and no hotspot can be found."
 
@@ -134,12 +135,18 @@ def hotspots_geojson(*, area: Area, month: Month) -> dict[str, Any]:
     }
 
 
-def precinct_month_map_html(*, area: Area, month: Month, static_url: str) -> str:
+def _estimable_dark_figure(row) -> float | None:
+    if row is None or row.not_estimable_reason is not None:
+        return None
+    return row.estimate.dark_figure
+
+
+def precinct_month_map_html(*, area: Area, month: Month, static_url: str, basemap: dict | None = None) -> str:
     """The folium map: boundaries coloured by the default-preset dark figure, both layers, heat and Gi* hexagons."""
     points = month_points(area=area, month=month)
     grid = hotspot_grid(area=area, points=points)
-    dark_figures = {
-        row.precinct_code: row.estimate.dark_figure
+    rows = {
+        row.precinct_code: row
         for row in dark_figure_report(area=area, month=month).rows_for(preset=MAP_PRESET, group=ALL_GROUPS)
     }
     boundaries = [
@@ -147,7 +154,8 @@ def precinct_month_map_html(*, area: Area, month: Month, static_url: str) -> str
             "code": precinct.code,
             "name": precinct.name,
             "geometry": json.loads(precinct.boundary.json),
-            "dark_figure": dark_figures.get(precinct.code),
+            "dark_figure": _estimable_dark_figure(rows.get(precinct.code)),
+            "not_estimable_reason": rows[precinct.code].not_estimable_reason if precinct.code in rows else None,
         }
         for precinct in area.precincts
     ]
@@ -161,7 +169,7 @@ def precinct_month_map_html(*, area: Area, month: Month, static_url: str) -> str
         for feature in grid.features()
         if feature["properties"]["count"] or feature["properties"]["bin"]
     ]
-    title = f"{area.name or area.code} · {month.label}"
+    title = f"{area.name or area.code or ALL_PRECINCTS_TITLE} · {month.label}"
     return render_precinct_month_map(
         boundaries=boundaries,
         formal_points=points.formal,
@@ -169,4 +177,5 @@ def precinct_month_map_html(*, area: Area, month: Month, static_url: str) -> str
         hex_cells=hexagons,
         static_url=static_url,
         title=title,
+        basemap=basemap,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import Count, F, Min, Q, QuerySet
@@ -16,8 +16,23 @@ from backend.analytics.selectors.adoption import adoption_dicts, adoption_rows
 from backend.analytics.selectors.areas import Area, Month, local_midnight
 from backend.analytics.selectors.dark_figure import ALL_GROUPS, dark_figure_report
 from backend.analytics.selectors.linkage import Epoch
+from backend.analytics.selectors.trends import weekly_trends
+
+# Called with a percentage and a short note as each part of a long computation finishes.
+Progress = Callable[[int, str], None]
+
+
+def _no_progress(percent: int, step: str) -> None:
+    return None
+
 
 PRIOR_SUFFIX = "_prior_year"
+RESPONSE_LABELS_ES = {
+    "to_acknowledge": "Hasta confirmar",
+    "to_contact": "Hasta llamar",
+    "to_on_scene": "Hasta llegar al lugar",
+    "to_close": "Hasta cerrar",
+}
 NOT_AVAILABLE = "n/a"
 TOTAL_CODE = "total"
 # Response times are measured over the last 28 days, the window the meeting discusses.
@@ -157,14 +172,23 @@ def response_times(*, precinct_ids: Sequence[int], window: DateRange) -> dict[st
     return summary
 
 
-def stop_pack(*, area: Area, end_date: dt.date) -> dict[str, Any]:
+def stop_pack(*, area: Area, end_date: dt.date, progress: Progress = _no_progress) -> dict[str, Any]:
     """Everything the monthly STOP meeting reads for an area, up to and including ``end_date``."""
     month = Month.containing(end_date)
+    progress(5, "counts")
     counts = compstat_counts(precinct_ids=area.precinct_ids, end_date=end_date)
+    progress(35, "trends")
+    trends = weekly_trends(precinct_ids=area.precinct_ids, end_date=end_date)
+    progress(50, "response_times")
     windows = compstat_windows(end_date)
+    times = response_times(precinct_ids=area.precinct_ids, window=windows[RESPONSE_WINDOW])
+    progress(65, "dark_figure")
     dark_figure = dark_figure_report(area=area, month=month).as_dict()
     for preset in dark_figure["presets"]:
         preset["rows"] = [row for row in preset["rows"] if row["group"] == ALL_GROUPS]
+    progress(85, "adoption")
+    adoption = adoption_dicts(adoption_rows(precinct_ids=area.precinct_ids, start=month.first_day, end=end_date))
+    progress(100, "done")
     return {
         "area": {
             "kind": area.kind,
@@ -174,12 +198,14 @@ def stop_pack(*, area: Area, end_date: dt.date) -> dict[str, Any]:
         },
         "end_date": end_date.isoformat(),
         "month": month.label,
+        "is_month_complete": end_date >= month.last_day,
         **counts,
-        "response_times": response_times(precinct_ids=area.precinct_ids, window=windows[RESPONSE_WINDOW]),
+        "trends": trends,
+        "response_times": times,
         "dark_figure": dark_figure,
         "adoption": {
             "period": {"start": month.first_day.isoformat(), "end": end_date.isoformat()},
-            "rows": adoption_dicts(adoption_rows(precinct_ids=area.precinct_ids, start=month.first_day, end=end_date)),
+            "rows": adoption,
         },
     }
 
@@ -234,9 +260,13 @@ def stop_pack_page_context(pack: dict[str, Any], *, map_url: str) -> dict[str, A
     def with_list(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{**row, "window_list": [row["windows"][name] for name in WINDOW_NAMES]} for row in rows]
 
+    names = {precinct["code"]: precinct["name"] for precinct in pack["area"]["precincts"]}
+    rows = [row for preset in pack["dark_figure"]["presets"] for row in preset["rows"]]
     return {
         "pack": pack,
         "map_url": map_url,
+        "has_truth": any(row.get("synthetic_truth") for row in rows),
+        "adoption_rows": [{**row, "name": names.get(row["label"], row["label"])} for row in pack["adoption"]["rows"]],
         "sources": [
             ("Denuncias (formal)", with_list(pack["formal"])),
             ("Alertas (informal)", with_list(pack["informal"])),
@@ -246,5 +276,5 @@ def stop_pack_page_context(pack: dict[str, Any], *, map_url: str) -> dict[str, A
             for row in pack["side_by_side"]
             for name in WINDOW_NAMES
         ],
-        "response_times": [(name, pack["response_times"][name]) for name in RESPONSE_MILESTONES],
+        "response_times": [(RESPONSE_LABELS_ES[name], pack["response_times"][name]) for name in RESPONSE_MILESTONES],
     }

@@ -20,7 +20,7 @@ from django.utils import timezone
 from backend.accounts.models import Role, User
 from backend.alerts.models import Alert, AlertStatus, AlertStep, Category
 from backend.analytics.estimation.synthetic import generate_incidents, generate_registered_addresses
-from backend.analytics.models import OffenseType, ReportSource
+from backend.analytics.models import OffenseType, ReportSource, SyntheticTruth
 from backend.analytics.selectors.areas import Month, local_today, local_zone
 from backend.analytics.selectors.routing import precincts_for_points
 from backend.analytics.services.formal_reports import ReportRow, formal_reports_import_batch
@@ -32,7 +32,19 @@ REPORTER_COUNT = 12
 HOTSPOTS_PER_PRECINCT = 4
 INCIDENTS_PER_THOUSAND_PEOPLE_PER_MONTH = 3.0
 PROBABILITY_POLICE = 0.5
-PROBABILITY_APP = 0.45
+# The app is adopted over the demo's span: alerts reach it more often each month, from the first
+# value to the second (the pilot connected households month by month).
+PROBABILITY_APP_RANGE = (0.30, 0.50)
+# Incidents peak in the southern summer (December–January) and fall by this share a year, so
+# the year-on-year comparisons and the trend charts show change, not flat noise.
+SEASONAL_AMPLITUDE = 0.15
+YEARLY_DECLINE = 0.12
+# One precinct (by code order) sees a drug-market surge in the last SURGE_MONTHS months: the kind
+# of change Wheeler's z flags at the STOP meeting.
+SURGE_PRECINCT_INDEX = 2
+SURGE_MONTHS = 2
+SURGE_OFFENSE = "drugs"
+SURGE_FACTOR = 4.0
 FALSE_ALARM_SHARE = 0.05
 # Registered addresses per precinct as a share of its population, drawn once per precinct.
 ADDRESS_SHARE_RANGE = (0.02, 0.12)
@@ -110,6 +122,24 @@ def demo_months(count: int) -> list[Month]:
     return sorted(months, key=lambda item: item.first_day)
 
 
+def _month_rate(month: Month, index: int, count: int) -> float:
+    """The incident rate multiplier of the index-th of ``count`` months: seasonal, and declining over the years."""
+    seasonal = 1 + SEASONAL_AMPLITUDE * np.cos(2 * np.pi * (month.first_day.month - 1) / 12)
+    years_before_end = (count - 1 - index) / 12
+    return float(seasonal * (1 + YEARLY_DECLINE) ** years_before_end)
+
+
+def _app_probability(index: int, count: int) -> float:
+    low, high = PROBABILITY_APP_RANGE
+    return low + (high - low) * (index / max(count - 1, 1))
+
+
+def _offense_weights(precinct_index: int, month_index: int, count: int) -> dict[str, float]:
+    if precinct_index == SURGE_PRECINCT_INDEX and month_index >= count - SURGE_MONTHS:
+        return {**OFFENSE_WEIGHTS, SURGE_OFFENSE: OFFENSE_WEIGHTS[SURGE_OFFENSE] * SURGE_FACTOR}
+    return OFFENSE_WEIGHTS
+
+
 def _reporters() -> list[User]:
     existing = {user.username: user for user in User.objects.filter(username__startswith=REPORTER_PREFIX)}
     missing = [
@@ -123,7 +153,10 @@ def _reporters() -> list[User]:
 
 @transaction.atomic
 def synthetic_demo_load(*, months: int = 3, seed: int = 1) -> DemoResult:
-    """Load ``months`` months (ending with the current one) over every loaded precinct; safe to re-run."""
+    """Load ``months`` months (ending with the current one) over every loaded precinct; safe to re-run.
+
+    Each precinct-month's ground truth is kept in ``SyntheticTruth`` so pages can show it beside the estimate.
+    """
     result = DemoResult()
     rng = np.random.default_rng(seed)
     now = timezone.now()
@@ -140,18 +173,20 @@ def synthetic_demo_load(*, months: int = 3, seed: int = 1) -> DemoResult:
     steps_by_alert: list[list[tuple[str, dt.datetime]]] = []
     for precinct_index, precinct in enumerate(precincts):
         shape = shapely.from_wkb(bytes(precinct.boundary.wkb))
-        n_true = max(int((precinct.population or 0) * INCIDENTS_PER_THOUSAND_PEOPLE_PER_MONTH / 1000), 30)
+        base_rate = max(int((precinct.population or 0) * INCIDENTS_PER_THOUSAND_PEOPLE_PER_MONTH / 1000), 30)
         for month_index, month in enumerate(demo_months(months)):
             days = (month.next_first_day - month.first_day).days
+            weights = _offense_weights(precinct_index, month_index, months)
+            n_true = round(base_rate * _month_rate(month, month_index, months) * sum(weights.values()))
             synthetic = generate_incidents(
                 seed * 100_003 + precinct_index * 101 + month_index,
                 hotspot_centres=centres[precinct.id],
                 n_true=n_true,
                 month_start=month.first_day,
                 days=days,
-                categories=OFFENSE_WEIGHTS,
+                categories=weights,
                 p_police=PROBABILITY_POLICE,
-                p_app=PROBABILITY_APP,
+                p_app=_app_probability(month_index, months),
                 timezone=local_zone(),
             )
             inside = {
@@ -174,12 +209,21 @@ def synthetic_demo_load(*, months: int = 3, seed: int = 1) -> DemoResult:
                 if report.incident_id in inside and report.filed_at.astimezone(dt.UTC) <= now
             ]
             result.formal_reports += formal_reports_import_batch(rows=rows, source=ReportSource.POLICE_RECORDS).inserted
+            sent = [
+                alert
+                for alert in synthetic.alerts
+                if alert.incident_id in inside and alert.created_at.astimezone(dt.UTC) <= now
+            ]
+            # What happened by now, and what of it reached each source by now (the current month is partial).
+            SyntheticTruth.objects.update_or_create(
+                precinct=precinct,
+                month=month.first_day,
+                defaults={"true_incidents": len(inside), "reached_police": len(rows), "reached_app": len(sent)},
+            )
             if not write_alerts:
                 continue
-            for alert in synthetic.alerts:
+            for alert in sent:
                 created_at = alert.created_at.astimezone(dt.UTC)
-                if alert.incident_id not in inside or created_at > now:
-                    continue
                 category = categories[ALERT_CATEGORY_FOR_OFFENSE[alert.category]]
                 alerts.append(
                     Alert(

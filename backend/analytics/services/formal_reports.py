@@ -15,8 +15,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from backend.analytics.models import OffenseType, ReportSource
-from backend.analytics.selectors.areas import FIRST_YEAR, local_zone
+from backend.analytics.selectors.areas import FIRST_YEAR, Month, local_zone
 from backend.analytics.selectors.routing import ROUTING_COLUMNS_SQL, route_table
+from backend.analytics.services.jobs import analytics_jobs_invalidate
 
 BATCH_SIZE = 20_000
 MAX_EXTERNAL_ID_LENGTH = 64
@@ -212,10 +213,18 @@ def formal_reports_import_batch(*, rows: Sequence[ReportRow], source: str) -> Im
         route_table(cursor=cursor, table=_BATCH_TABLE)
         cursor.execute(f"SELECT row_id, external_id FROM {_BATCH_TABLE} WHERE precinct_id IS NULL ORDER BY row_id")
         result.rejects = [Reject(row_id, external_id, REASON_OUTSIDE_JURISDICTION) for row_id, external_id in cursor]
+        cursor.execute(
+            f"SELECT array_agg(DISTINCT precinct_id), min(occurred_at) FROM {_BATCH_TABLE} "
+            "WHERE precinct_id IS NOT NULL"
+        )
+        touched_precincts, first_occurred = cursor.fetchone()
         cursor.execute(_INSERT_SQL, [source])
         result.inserted = cursor.rowcount
         cursor.execute(f"DROP TABLE {_BATCH_TABLE}")
     result.already_present = len(rows) - result.rejected - result.inserted
+    if result.inserted:
+        first_month = Month.containing(timezone.localtime(first_occurred, local_zone()).date()).first_day
+        analytics_jobs_invalidate(precinct_ids=touched_precincts, first_month=first_month)
     return result
 
 

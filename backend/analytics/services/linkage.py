@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from backend.analytics.estimation import LINKAGE_PRESETS, EventTable, LinkedPair, link_with_preset
 from backend.analytics.models import IncidentLink, LinkageRun, LinkStatus
-from backend.analytics.selectors.areas import Month
+from backend.analytics.selectors.areas import Month, local_zone
 from backend.analytics.selectors.linkage import (
     KEY_SEPARATOR,
     crime_category_codes,
@@ -21,6 +21,7 @@ from backend.analytics.selectors.linkage import (
     linkage_candidates,
     offense_compatibility,
 )
+from backend.analytics.services.jobs import analytics_jobs_invalidate
 from backend.common.errors import Conflict, NotFound
 
 ERROR_UNKNOWN_PRESET = "Unknown linkage preset {preset}."
@@ -102,6 +103,8 @@ def incident_links_compute(*, precinct_ids: Sequence[int], month: Month, preset:
         alerts=_per_precinct(candidates.alert_precinct_ids),
         links=_per_precinct(candidates.formal_precinct_ids[linked]),
     )
+    # Links change the month's dark figure only; later months' packs do not read them.
+    analytics_jobs_invalidate(precinct_ids=precinct_ids, first_month=month.first_day, last_month=month.first_day)
     return LinkageSummary(
         preset=preset,
         formal_count=len(candidates.formal),
@@ -218,4 +221,6 @@ def incident_link_review(
     link.reviewed_by = reviewer
     link.reviewed_at = timezone.now()
     link.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    month = Month.containing(timezone.localtime(link.formal_report.occurred_at, local_zone()).date()).first_day
+    analytics_jobs_invalidate(precinct_ids=[link.formal_report.precinct_id], first_month=month, last_month=month)
     return link

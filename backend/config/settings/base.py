@@ -246,8 +246,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # axes logs every failed login at WARNING (a security trail); its INFO chatter is not needed.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # axes logs every failed login at WARNING (a security trail); its INFO chatter is not needed. WeasyPrint
+    # reports every layout step at INFO; fontTools every subset.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Debian 12 ships GDAL 3.6, which cannot block network access from spatial references; only
@@ -296,3 +302,13 @@ if env.bool("CHANNEL_LAYER_PUBSUB", default=False):
     CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.pubsub.RedisPubSubChannelLayer"
     for _option in ("capacity", "expiry", "group_expiry"):
         CHANNEL_LAYERS["default"]["CONFIG"].pop(_option, None)
+
+# Street base map. By default maps show only our precinct boundaries (offline). A force with a tile
+# server sets MAP_TILES_URL (an XYZ template such as https://tiles.example/{z}/{x}/{y}.png); or it
+# points MAP_PMTILES_FILE at a PMTiles extract of its area, which we serve ourselves with range
+# requests at MAP_PMTILES_URL (README: "A street base map").
+MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
+MAP_PMTILES_FILE = env.str("MAP_PMTILES_FILE", default="")
+MAP_PMTILES_URL = env.str("MAP_PMTILES_URL", default="/tiles/basemap.pmtiles")
+MAP_TILES_ATTRIBUTION = env.str("MAP_TILES_ATTRIBUTION", default="© OpenStreetMap contributors")
+MAP_TILES_MAX_ZOOM = env.int("MAP_TILES_MAX_ZOOM", default=19)

@@ -18,7 +18,8 @@ from backend.geo.services import address_register
 
 DEMO_PASSWORD = "vigia-demo-2025"
 SYNTHETIC_COMMAND = "load_synthetic_demo"
-SYNTHETIC_MONTHS = 3
+# Two years and the current month: the 52-week trends need the same weeks a year earlier, and YTD its prior year.
+SYNTHETIC_MONTHS = 25
 ERROR_NO_PRECINCTS = (
     "Load the precinct boundaries first: manage.py load_precincts fixtures/precincts/south_precinct.geojson"
 )

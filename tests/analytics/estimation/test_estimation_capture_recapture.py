@@ -7,6 +7,9 @@ from backend.analytics.estimation.capture_recapture import (
     ENUSC_NON_REPORTING,
     ERROR_MORE_LINKS_THAN_RECORDS,
     ERROR_NEGATIVE_OR_NOT_INTEGER,
+    NOT_ESTIMABLE_NO_ALERTS,
+    NOT_ESTIMABLE_NO_FORMAL,
+    NOT_ESTIMABLE_NO_LINKS,
     PILOT_BASELINE_DARK_FIGURE,
     PILOT_GOAL_DARK_FIGURE,
     WARNING_EMPTY_SOURCE,
@@ -138,3 +141,23 @@ def test_enusc_baselines_and_pilot_goal():
     assert all(0.60 <= ENUSC_NON_REPORTING[year] <= 0.67 for year in range(2016, 2023))
     assert ENUSC_NON_REPORTING[2023] == 0.525
     assert (PILOT_BASELINE_DARK_FIGURE, PILOT_GOAL_DARK_FIGURE) == (0.50, 0.30)
+
+
+@pytest.mark.parametrize(
+    ("n1", "n2", "m", "reason"),
+    [
+        (0, 10, 0, NOT_ESTIMABLE_NO_FORMAL),
+        (10, 0, 0, NOT_ESTIMABLE_NO_ALERTS),
+        (0, 0, 0, NOT_ESTIMABLE_NO_FORMAL),
+        (10, 10, 0, NOT_ESTIMABLE_NO_LINKS),
+        (10, 10, 1, None),
+        (5, 5, 5, None),
+    ],
+)
+def test_an_empty_source_or_no_linked_pair_is_not_estimable(n1, n2, m, reason):
+    # Given counts that hold no information on the overlap (or do)
+    # When
+    estimate = chapman_estimate(n1, n2, m)
+    # Then the reason says why, and the arithmetic is still kept for the record
+    assert (estimate.not_estimable_reason, estimate.is_estimable) == (reason, reason is None)
+    assert estimate.n_hat == (n1 + 1) * (n2 + 1) / (m + 1) - 1

@@ -226,3 +226,30 @@ def test_maps_package_imports_no_django():
     source = "\n".join(path.read_text() for path in Path(offline.__file__).parent.glob("*.py"))
 
     assert re.search(r"^\s*(from|import)\s+django", source, re.MULTILINE) is None
+
+
+def test_the_printed_map_is_svg_of_the_precinct_its_hot_cells_and_points():
+    from backend.analytics.maps.svg import MAP_HEIGHT, MAP_WIDTH, precinct_map_svg, trend_chart_svg
+
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[-70.7, -33.5], [-70.6, -33.5], [-70.6, -33.4], [-70.7, -33.4], [-70.7, -33.5]]],
+    }
+    cell = {
+        "type": "Polygon",
+        "coordinates": [[[-70.66, -33.46], [-70.65, -33.46], [-70.65, -33.45], [-70.66, -33.46]]],
+    }
+    svg = precinct_map_svg(
+        boundary=square,
+        hexagons=[(cell, 3), (cell, 0)],
+        formal_points=[(-33.45, -70.65, "a")],
+        informal_points=[(-33.44, -70.64, "<b>")],
+        title="Mapa de <Sur>",
+    )
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Mapa de &lt;Sur&gt;"')
+    assert f'viewBox="0 0 {MAP_WIDTH} {MAP_HEIGHT}"' in svg
+    assert svg.count('fill="#b2182b"') == 1  # the 99 % hot cell; the not-significant one is not drawn
+    assert svg.count("<circle") == 2
+    chart = trend_chart_svg(current=[1, 4, 2], prior=[0, 2, 2], title="Hurto", first_label="a", last_label="b")
+    assert chart.count("<polyline") == 2
+    assert ">4</text>" in chart  # the axis tops out at the highest week

@@ -1,10 +1,11 @@
 // The community page: redacted alerts in my zones (live), adding information, my zones, and notifications.
+// The feed opens on the last RECENT_DAYS days (FEED_STEP alerts at most); "See more" adds FEED_STEP older ones,
+// reading the API page by page, and the map clusters every alert loaded.
 /* global L */
 
 import {
   announce,
   api,
-  apiAll,
   categoryLabel,
   clear,
   config,
@@ -29,9 +30,19 @@ const markers = new Map();
 // Alerts this member added information to: the thanks survive the live redraw that the addition causes.
 const thanked = new Set();
 
+const RECENT_DAYS = 7;
+const FEED_STEP = 20;
+const API_PAGE_SIZE = 100;
 const map = createMap("map", { zoom: 13 });
-const markerLayer = L.layerGroup().addTo(map);
+// Clusters break up at street level, where each alert is its own circle again.
+const markerLayer = L.markerClusterGroup({ disableClusteringAtZoom: 17, maxClusterRadius: 40, showCoverageOnHover: false }).addTo(map);
+const moreButton = document.getElementById("feed-more");
 let zones = null;
+let nextPage = null;
+let shownCount = 0;
+let snapshot = 0;
+
+const recentSince = () => new Date(Date.now() - RECENT_DAYS * 86_400_000).toISOString();
 
 function informationForm(alert) {
   const textId = `info-text-${alert.id}`;
@@ -71,7 +82,7 @@ function informationForm(alert) {
       showError(error, failure);
     }
   });
-  return el("details", {}, el("summary", { text: t("Add information") }), form);
+  return el("details", { className: "add-information" }, el("summary", { text: t("Add information") }), form);
 }
 
 function feedItem(alert) {
@@ -92,7 +103,8 @@ function feedItem(alert) {
     { className: `feed-item priority-${alert.category.priority}`, dataset: { alertId: alert.id, status: alert.status } },
     el("h3", {}, el("button", { type: "button", className: "link-button", text: categoryLabel(alert.category), onclick: () => focusAlert(alert.id) })),
     el("p", {}, el("span", { className: `badge status-${alert.status}`, text: statusLabel(alert.status) }), " ", el("span", { className: "muted", text: formatAge(alert.created_at) })),
-    steps,
+    // The latest step is on the badge; the whole timeline folds away so the feed stays short.
+    el("details", { className: "timeline-details" }, el("summary", { text: t("Timeline ({n} steps)", { n: alert.steps.length }) }), steps),
     photos.length ? el("div", { className: "photos" }, ...photos) : null,
     information.length ? el("ul", { className: "information", "aria-label": t("Added by neighbors") }, ...information) : null,
     informationForm(alert),
@@ -101,14 +113,51 @@ function feedItem(alert) {
 
 function renderFeed() {
   const sorted = [...alerts.values()].sort((a, b) => b.created_at.localeCompare(a.created_at));
+  const since = recentSince();
+  const recentCount = sorted.filter((alert) => alert.created_at >= since).length;
   // Keep open <details> forms open across a live redraw.
-  const openForms = new Set([...feed.querySelectorAll("details[open]")].map((node) => node.closest("[data-alert-id]").dataset.alertId));
+  const openForms = new Set([...feed.querySelectorAll("details.add-information[open]")].map((node) => node.closest("[data-alert-id]").dataset.alertId));
   clear(feed);
-  document.getElementById("feed-empty").hidden = sorted.length > 0;
-  for (const alert of sorted) {
+  document.getElementById("feed-empty").hidden = recentCount > 0;
+  // The first screen holds the recent alerts only, FEED_STEP at most; "See more" adds older ones.
+  const limit = Math.max(shownCount, Math.min(recentCount, FEED_STEP));
+  let dividerShown = false;
+  for (const alert of sorted.slice(0, limit)) {
+    if (!dividerShown && alert.created_at < since) {
+      feed.append(el("li", { className: "feed-divider", text: t("Older than {days} days", { days: RECENT_DAYS }) }));
+      dividerShown = true;
+    }
     const item = feedItem(alert);
-    if (openForms.has(String(alert.id))) item.querySelector("details").open = true;
+    if (openForms.has(String(alert.id))) item.querySelector("details.add-information").open = true;
     feed.append(item);
+  }
+  moreButton.hidden = !(sorted.length > limit || nextPage);
+}
+
+// One page of the API's list (newest first); returns false once there are no more pages.
+async function loadPage() {
+  if (!nextPage) return false;
+  const { body } = await api(nextPage);
+  const page = body.results !== undefined ? body.results : body;
+  for (const feature of page.features || []) upsert(feature.properties);
+  nextPage = body.next || null;
+  return true;
+}
+
+function oldestLoaded() {
+  let oldest = null;
+  for (const alert of alerts.values()) if (oldest === null || alert.created_at < oldest) oldest = alert.created_at;
+  return oldest;
+}
+
+async function showMore() {
+  moreButton.disabled = true;
+  try {
+    shownCount = Math.max(shownCount, feed.querySelectorAll(".feed-item").length) + FEED_STEP;
+    while (alerts.size < shownCount && (await loadPage()));
+    renderFeed();
+  } finally {
+    moreButton.disabled = false;
   }
 }
 
@@ -122,7 +171,9 @@ function renderMarker(alert) {
 
 function focusAlert(alertId) {
   const alert = alerts.get(alertId);
-  if (alert) map.setView([alert.location.lat, alert.location.lon], Math.max(map.getZoom(), 15));
+  const marker = markers.get(alertId);
+  if (marker) markerLayer.zoomToShowLayer(marker);
+  else if (alert) map.setView([alert.location.lat, alert.location.lon], Math.max(map.getZoom(), 15));
   const item = feed.querySelector(`[data-alert-id="${alertId}"]`);
   if (item) {
     item.scrollIntoView({ block: "nearest" });
@@ -172,10 +223,19 @@ function onEvent(frame) {
   if (isNew) announce(t("New alert in your zones: {category}", { category: categoryLabel(frame.alert.category) }));
 }
 
+// The recent alerts in full, and whatever older ones share their pages; "See more" reads on from there.
 async function loadSnapshot() {
-  const features = await apiAll(`${url("alerts")}?page_size=200`);
-  for (const feature of features) upsert(feature.properties);
-  renderFeed();
+  const generation = ++snapshot;
+  alerts.clear();
+  markerLayer.clearLayers();
+  markers.clear();
+  shownCount = 0;
+  nextPage = `${url("alerts")}?page_size=${API_PAGE_SIZE}`;
+  while (generation === snapshot && (await loadPage())) {
+    const oldest = oldestLoaded();
+    if (oldest !== null && oldest < recentSince()) break;
+  }
+  if (generation === snapshot) renderFeed();
 }
 
 async function loadMessages() {
@@ -188,6 +248,8 @@ async function loadMessages() {
   }
 }
 
+moreButton.addEventListener("click", () => showMore().catch(() => {}));
+
 async function start() {
   const connection = document.getElementById("connection");
   const stream = new LiveStream(config.websockets.community, {
@@ -198,13 +260,8 @@ async function start() {
   stream.start();
   const precincts = addPrecincts(map, { fit: false });
   zones = await setupZones(map, {
-    onChanged: () => {
-      // Zones decide what the feed holds; the server reads them afresh for every event, so only the list reloads.
-      alerts.clear();
-      markerLayer.clearLayers();
-      markers.clear();
-      loadSnapshot().catch(() => {});
-    },
+    // Zones decide what the feed holds; the server reads them afresh for every event, so only the list reloads.
+    onChanged: () => loadSnapshot().catch(() => {}),
   });
   // With no zones yet, show the whole area so the member can pick a point in it.
   precincts.then((layer) => zones.bounds().isValid() || map.fitBounds(layer.getBounds())).catch(() => {});

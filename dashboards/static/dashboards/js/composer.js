@@ -1,7 +1,8 @@
-// The mass message composer: draw a polygon or a circle on the map (leaflet-draw), or pick a whole precinct.
+// The mass message composer: draw a polygon or a circle on the map (leaflet-draw), or pick a whole precinct; and the
+// messages in force, each of which can be reworded (CAP Update, same area) or withdrawn (CAP Cancel).
 /* global L */
 
-import { announce, api, config, el, showError, t, url } from "./common.js";
+import { announce, api, clear, config, el, formatTime, showError, t, url } from "./common.js";
 
 const CHOICE_LABELS = {
   Extreme: "Extreme",
@@ -33,7 +34,7 @@ export function setupComposer(map) {
   const error = document.getElementById("composer-error");
   if (!url("messages") || !panel) {
     if (toggle) toggle.hidden = true;
-    return;
+    return { refresh: () => Promise.resolve() };
   }
   const precinctSelect = form.elements.precinct;
   for (const precinct of config.precincts) precinctSelect.append(el("option", { value: precinct.id, text: precinct.name }));
@@ -124,13 +125,119 @@ export function setupComposer(map) {
       map.removeControl(drawControl);
     }
   };
-  toggle.addEventListener("click", () => open(panel.hidden));
+  const activeList = document.getElementById("messages-active");
+  const editingNote = document.getElementById("composer-editing");
+  const submitButton = document.getElementById("composer-submit");
+  const stopEditing = document.getElementById("composer-stop-editing");
+  const inScope = new Set(config.precincts.map((precinct) => precinct.id));
+  let editing = null; // the message being reworded, or null when composing a new one
+
+  const setEditing = (message) => {
+    editing = message;
+    const isEditing = message !== null;
+    editingNote.hidden = !isEditing;
+    editingNote.textContent = isEditing ? t("Editing “{headline}”: the new wording replaces it for the same area.", { headline: message.headline }) : "";
+    document.getElementById("composer-target").hidden = isEditing;
+    document.getElementById("composer-precinct-field").hidden = isEditing;
+    stopEditing.hidden = !isEditing;
+    submitButton.textContent = isEditing ? t("Update message") : t("Send message");
+    if (isEditing) {
+      for (const name of ["headline", "body", "instruction", "severity", "urgency"]) form.elements[name].value = message[name] || "";
+      form.elements.headline.focus();
+    } else {
+      form.reset();
+      showArea();
+    }
+  };
+
+  const cancelForm = (message, item) => {
+    const noteId = `cancel-note-${message.id}`;
+    const failure = el("p", { className: "error", role: "alert", hidden: true });
+    const cancelled = el(
+      "form",
+      { className: "cancel-form", novalidate: true },
+      el("div", { className: "field" }, el("label", { for: noteId, text: t("Why is it withdrawn? (optional)") }), el("input", { id: noteId, name: "note", maxlength: "500" })),
+      failure,
+      el("button", { type: "submit", className: "button-small button-danger", text: t("Confirm withdrawal") }),
+    );
+    cancelled.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        await api(url("message_cancel", { message_id: message.id }), { method: "POST", json: { note: cancelled.elements.note.value.trim() } });
+        announce(t("Message withdrawn: {headline}", { headline: message.headline }));
+        document.getElementById("composer-result").textContent = t("Message withdrawn: {headline}", { headline: message.headline });
+        if (editing && editing.id === message.id) setEditing(null);
+        await refresh();
+      } catch (problem) {
+        showError(failure, problem);
+      }
+    });
+    item.append(cancelled);
+    cancelled.elements.note.focus();
+  };
+
+  const refresh = async () => {
+    if (!url("messages_active")) return;
+    const { body } = await api(url("messages_active"));
+    const mine = body.messages.filter((message) => message.status !== "cancelled" && inScope.has(message.precinct));
+    clear(activeList);
+    document.getElementById("active-empty").hidden = mine.length > 0;
+    for (const message of mine) {
+      const item = el(
+        "li",
+        { className: "message-active", dataset: { messageId: message.id } },
+        el("strong", { text: message.headline }),
+        el("p", { className: "small", text: message.body }),
+        el("span", { className: "muted small", text: `${message.area_description} · ${formatTime(message.sent_at, { withDate: true })}` }),
+      );
+      item.append(
+        el(
+          "div",
+          { className: "message-actions" },
+          el("button", { type: "button", className: "button-small message-edit", text: t("Edit"), onclick: () => setEditing(message) }),
+          el("button", {
+            type: "button",
+            className: "button-small message-cancel",
+            text: t("Withdraw"),
+            onclick: (event) => {
+              event.currentTarget.disabled = true;
+              cancelForm(message, item);
+            },
+          }),
+        ),
+      );
+      activeList.append(item);
+    }
+  };
+
+  toggle.addEventListener("click", () => {
+    open(panel.hidden);
+    if (!panel.hidden) refresh().catch(() => {});
+  });
   document.getElementById("composer-cancel").addEventListener("click", () => open(false));
+  stopEditing.addEventListener("click", () => setEditing(null));
   for (const radio of form.querySelectorAll("input[name=target]")) radio.addEventListener("change", showArea);
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.hidden = true;
+    if (editing) {
+      const content = {};
+      for (const name of ["headline", "body", "instruction", "severity", "urgency"]) content[name] = form.elements[name].value.trim();
+      submitButton.disabled = true;
+      try {
+        await api(url("message_update", { message_id: editing.id }), { method: "POST", json: content });
+        announce(t("Message updated."));
+        document.getElementById("composer-result").textContent = t("Message updated: {headline}", { headline: content.headline });
+        setEditing(null);
+        await refresh();
+      } catch (failure) {
+        showError(error, failure);
+      } finally {
+        submitButton.disabled = false;
+      }
+      return;
+    }
     const target = form.elements.target.value;
     if (target === "drawn" && !area) {
       error.textContent = t("Draw the area first, or choose the whole precinct.");
@@ -157,10 +264,12 @@ export function setupComposer(map) {
       reach.clearLayers();
       area = null;
       showArea();
+      await refresh();
     } catch (failure) {
       showError(error, failure);
     } finally {
       submit.disabled = false;
     }
   });
+  return { refresh };
 }

@@ -18,6 +18,7 @@ const alerts = new Map(); // id -> full alert view
 const markers = new Map(); // id -> Leaflet marker
 const highlighted = new Set();
 let selectedId = null;
+let composer = null;
 
 const map = createMap("map");
 const markerLayer = L.layerGroup().addTo(map);
@@ -114,6 +115,7 @@ function highlight(alertId) {
 function onEvent(frame) {
   if (frame.type.startsWith("message.")) {
     announce(t("Mass message: {headline}", { headline: frame.message.headline }));
+    if (composer) composer.refresh().catch(() => {});
     return;
   }
   if (!frame.alert) return;
@@ -156,7 +158,7 @@ async function start() {
   stream.start();
   addPrecincts(map, { focusIds: config.scope.precinct_ids }).catch(() => {});
   await loadSnapshot();
-  setupComposer(map);
+  composer = setupComposer(map);
   window.setInterval(renderList, 60000);
 }
 

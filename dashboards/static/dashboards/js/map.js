@@ -1,5 +1,6 @@
-// Leaflet maps with no tile server: a plain background and our precinct boundaries (GeoJSON from the geo API).
-/* global L */
+// Leaflet maps: our precinct boundaries (GeoJSON from the geo API) on a plain background, or on a street base map
+// when the force configured one (an XYZ tile server, or a PMTiles archive we serve with range requests).
+/* global L, pmtiles, protomapsL */
 
 import { api, config, t } from "./common.js";
 
@@ -11,11 +12,33 @@ export function priorityColour(priority) {
 }
 
 export function createMap(container, { zoom = 12 } = {}) {
-  const map = L.map(container, { zoomControl: true, attributionControl: true, keyboard: true });
+  // maxZoom: marker clusters need one, and a map without tiles has none of its own.
+  const map = L.map(container, { zoomControl: true, attributionControl: true, keyboard: true, maxZoom: 19 });
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(t("Boundaries: IDE Chile (DPA 2023)"));
   map.setView(SANTIAGO_SOUTH, zoom);
+  if (config.basemap) addBasemap(map, config.basemap);
   return map;
+}
+
+// Street tiles in a pane under the boundaries; vector PMTiles are drawn by protomaps-leaflet, raster ones by pmtiles.
+export function addBasemap(map, basemap) {
+  const pane = map.createPane("basemap");
+  pane.style.zIndex = 150;
+  const options = { pane: "basemap", attribution: basemap.attribution || "", maxZoom: basemap.max_zoom || 19 };
+  if (basemap.kind === "xyz") {
+    L.tileLayer(basemap.url, options).addTo(map);
+    return Promise.resolve();
+  }
+  const archive = new pmtiles.PMTiles(basemap.url);
+  return archive.getHeader().then((header) => {
+    const layer =
+      header.tileType === pmtiles.TileType.Mvt
+        ? protomapsL.leafletLayer({ url: archive, flavor: "light", lang: "es", ...options })
+        : pmtiles.leafletRasterLayer(archive, options);
+    layer.addTo(map);
+    map.getContainer().dataset.basemap = header.tileType === pmtiles.TileType.Mvt ? "vector" : "raster";
+  });
 }
 
 // Draw the precinct boundaries and (with ``fit``) fit the map to those in ``focusIds`` (all when null).
