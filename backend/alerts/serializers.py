@@ -3,7 +3,8 @@
 from rest_framework import serializers
 
 from backend.accounts.models import Agency
-from backend.common.coordinates import FiniteFloatField, LatitudeField, LongitudeField
+from backend.common.coordinates import LatitudeField, LongitudeField
+from backend.common.fields import FiniteFloatField, IntegerField
 from backend.common.geojson import GeoJSONGeometryField
 
 from .models import AlertStatus, Category
@@ -47,7 +48,7 @@ class StepSerializer(serializers.Serializer):
 
 
 class MergeSerializer(serializers.Serializer):
-    into = serializers.IntegerField(min_value=1)
+    into = IntegerField(min_value=1)
     note = serializers.CharField(required=False, allow_blank=True, max_length=MAX_NOTE_LENGTH, default="")
 
 
@@ -83,7 +84,7 @@ class ZoneCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=80)
     lat = LatitudeField(required=False)
     lon = LongitudeField(required=False)
-    radius_meters = serializers.IntegerField(required=False)
+    radius_meters = IntegerField(required=False)
     boundary = GeoJSONGeometryField(geometry_types=("Polygon",), error_message=ERROR_GEOMETRY, required=False)
 
     def validate(self, data: dict) -> dict:

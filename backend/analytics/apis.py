@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from backend.accounts.permissions import IsCommand
 from backend.accounts.scope import staff_scope
 from backend.common.pagination import Pagination
+from backend.common.renderers import GEOJSON_FIRST
 
 from .models import LinkStatus
 from .renderers import CSVRenderer
@@ -53,8 +54,10 @@ class AnalyticsApi(APIView):
     permission_classes = [IsCommand]
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # Errors are always JSON in the one error format, even when CSV or HTML was asked for.
-        if response.status_code >= 400 and getattr(request, "accepted_renderer", None) is not None:
+        # Errors and OPTIONS descriptions are always JSON, even when CSV or HTML was asked for: neither is a table
+        # or a page.
+        is_table_or_page = response.status_code < 400 and request.method != "OPTIONS"
+        if not is_table_or_page and getattr(request, "accepted_renderer", None) is not None:
             if not isinstance(request.accepted_renderer, JSONRenderer):
                 request.accepted_renderer = JSONRenderer()
                 request.accepted_media_type = JSONRenderer.media_type
@@ -168,6 +171,8 @@ class AdoptionApi(AnalyticsApi):
 
 class HotspotsApi(AnalyticsApi):
     """Gi* hexagons (H3 resolution 9) as GeoJSON."""
+
+    renderer_classes = GEOJSON_FIRST
 
     @extend_schema(parameters=[AreaMonthQuerySerializer])
     def get(self, request):
