@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from backend.common.geojson import feature, geometry_geojson
+
 from .models import Alert, AlertInformation, AlertPhoto, AlertStep, MassMessage
 
 # About 111 m of latitude and 93 m of longitude at Santiago's latitude.
@@ -148,14 +150,15 @@ def alert_redacted(alert: Alert, related: AlertRelated | None = None) -> dict:
 
 
 def alert_geojson(alert: Alert, *, redacted: bool) -> dict:
-    view = alert_redacted(alert) if redacted else alert_full(alert)
+    return alert_feature(alert_redacted(alert) if redacted else alert_full(alert))
+
+
+def alert_feature(view: dict) -> dict:
+    """An alert view (full, redacted, or either with extras) as a GeoJSON Feature at its shown location."""
     location = view["location"]
-    return {
-        "type": "Feature",
-        "id": alert.id,
-        "geometry": {"type": "Point", "coordinates": [location["lon"], location["lat"]]},
-        "properties": view,
-    }
+    return feature(
+        id=view["id"], geometry={"type": "Point", "coordinates": [location["lon"], location["lat"]]}, properties=view
+    )
 
 
 def message_view(message: MassMessage) -> dict:
@@ -169,10 +172,16 @@ def message_view(message: MassMessage) -> dict:
         "urgency": message.urgency,
         "status": message.status,
         "area_description": message.area_description,
-        "area": {"type": "MultiPolygon", "coordinates": message.area.coords},
+        "area": geometry_geojson(message.area),
         "precinct": message.precinct_id,
         "replaces": message.replaces_id,
         "sent_at": _time(message.sent_at),
         "expires_at": _time(message.expires_at) if message.expires_at else None,
         "cap_url": reverse("alerts:message-cap", kwargs={"message_id": message.id}),
     }
+
+
+def message_feature(view: dict) -> dict:
+    """A message view as a GeoJSON Feature whose geometry is its area."""
+    properties = {name: value for name, value in view.items() if name != "area"}
+    return feature(id=view["id"], geometry=view["area"], properties=properties)

@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import Throttled
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
@@ -15,6 +15,8 @@ from rest_framework_gis.pagination import GeoJsonPagination
 
 from backend.accounts.permissions import IsDispatch, IsNeighbor
 from backend.common.errors import DomainError
+from backend.common.parsers import JSONParser
+from backend.common.renderers import GEOJSON_FIRST, JSON_FIRST, wants_geojson
 
 from .. import presenters
 from ..models import Category
@@ -92,6 +94,7 @@ class AlertListCreateApi(APIView):
     GET: dispatch's alerts as a paginated GeoJSON FeatureCollection, most urgent and oldest first."""
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    renderer_classes = GEOJSON_FIRST
 
     def get_permissions(self):
         return [IsDispatch()] if self.request.method == "GET" else [IsNeighbor()]
@@ -152,6 +155,8 @@ class AlertListCreateApi(APIView):
 class AlertMineListApi(APIView):
     """The reporter's own alerts, in full."""
 
+    renderer_classes = GEOJSON_FIRST
+
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         paginator = GeoJsonPage()
@@ -162,6 +167,8 @@ class AlertMineListApi(APIView):
 class AlertDetailApi(APIView):
     """One alert: dispatch in scope gets duplicates and response times too; the reporter gets their own."""
 
+    renderer_classes = JSON_FIRST
+
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, alert_id: int):
         if IsDispatch().has_permission(request, self):
@@ -169,8 +176,9 @@ class AlertDetailApi(APIView):
             body = presenters.alert_full(alert)
             body["possible_duplicates"] = [presenters.alert_full(other) for other in possible_duplicates(alert=alert)]
             body["response_times"] = alert_response_times(alert=alert).__dict__
-            return Response(body)
-        return Response(presenters.alert_full(reporter_alert_get(reporter=request.user, alert_id=alert_id)))
+        else:
+            body = presenters.alert_full(reporter_alert_get(reporter=request.user, alert_id=alert_id))
+        return Response(presenters.alert_feature(body) if wants_geojson(request) else body)
 
 
 class AlertStepCreateApi(APIView):

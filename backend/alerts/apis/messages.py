@@ -15,6 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.permissions import IsCommand
+from backend.common.geojson import feature_collection
+from backend.common.renderers import JSON_FIRST, wants_geojson
 
 from .. import presenters
 from ..cap import CAP_CONTENT_TYPE
@@ -108,10 +110,14 @@ class MessageActiveListApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    renderer_classes = JSON_FIRST
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        return Response({"messages": [_view(request, message) for message in messages_active()]})
+        views = [_view(request, message) for message in messages_active()]
+        if wants_geojson(request):
+            return Response(feature_collection([presenters.message_feature(view) for view in views]))
+        return Response({"messages": views})
 
 
 urlpatterns = [

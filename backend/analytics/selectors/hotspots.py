@@ -30,6 +30,7 @@ from backend.analytics.selectors.linkage import (
     incident_alerts_in,
     offense_compatibility,
 )
+from backend.common.geojson import geometry_geojson
 
 MAP_PRESET = "default"
 WARNING_TOO_FEW_CELLS = "The area covers fewer than two grid cells; Gi* needs at least two."
@@ -77,7 +78,7 @@ class HotspotGrid:
 
 def cell_geometry(cell: str) -> dict[str, Any]:
     ring = [[lon, lat] for lat, lon in h3.cell_to_boundary(cell)]
-    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+    return geometry_geojson({"type": "Polygon", "coordinates": [[*ring, ring[0]]]})
 
 
 def month_points(*, area: Area, month: Month) -> MonthPoints:
@@ -146,7 +147,7 @@ def precinct_month_map_html(*, area: Area, month: Month, static_url: str) -> str
         {
             "code": precinct.code,
             "name": precinct.name,
-            "geometry": json.loads(precinct.boundary.json),
+            "geometry": geometry_geojson(precinct.boundary),
             "dark_figure": dark_figures.get(precinct.code),
         }
         for precinct in area.precincts
