@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.renderers import JSONRenderer, StaticHTMLRenderer, TemplateHTMLRenderer
@@ -21,6 +22,7 @@ from backend.accounts.scope import staff_scope
 from backend.common.pagination import Pagination
 from backend.common.renderers import GEOJSON_FIRST
 
+from . import schemas
 from .models import LinkStatus
 from .renderers import CSVRenderer
 from .selectors.adoption import ADOPTION_CSV_COLUMNS, adoption_dicts, adoption_rows
@@ -83,6 +85,10 @@ def csv_response(*, columns, rows, filename: str) -> Response:
     return response
 
 
+def _json_or_csv(serializer) -> dict:
+    return {(200, JSONRenderer.media_type): serializer, (200, CSVRenderer.media_type): OpenApiTypes.STR}
+
+
 def _map_url(area: Area, month: Month) -> str:
     return f"{reverse('analytics:map')}?{urlencode({area.kind: area.code, 'month': month.label})}"
 
@@ -90,7 +96,7 @@ def _map_url(area: Area, month: Month) -> str:
 class DarkFigureApi(AnalyticsApi):
     renderer_classes = [JSONRenderer, CSVRenderer]
 
-    @extend_schema(parameters=[AreaMonthQuerySerializer])
+    @extend_schema(parameters=[AreaMonthQuerySerializer], responses=_json_or_csv(schemas.DarkFigureReportSerializer))
     def get(self, request):
         data = self.query(AreaMonthQuerySerializer)
         month = month_parse(data["month"])
@@ -118,7 +124,7 @@ class StopPackApi(AnalyticsApi):
 
     renderer_classes = [JSONRenderer, CSVRenderer]
 
-    @extend_schema(parameters=[StopPackQuerySerializer])
+    @extend_schema(parameters=[StopPackQuerySerializer], responses=_json_or_csv(schemas.StopPackSerializer))
     def get(self, request):
         data = self.query(StopPackQuerySerializer)
         end = _pack_end(data)
@@ -156,7 +162,7 @@ class StopPackPageApi(AnalyticsApi):
 class AdoptionApi(AnalyticsApi):
     renderer_classes = [JSONRenderer, CSVRenderer]
 
-    @extend_schema(parameters=[DateRangeQuerySerializer])
+    @extend_schema(parameters=[DateRangeQuerySerializer], responses=_json_or_csv(schemas.AdoptionSerializer))
     def get(self, request):
         data = self.query(DateRangeQuerySerializer)
         end = data.get("end") or local_today()
@@ -174,7 +180,7 @@ class HotspotsApi(AnalyticsApi):
 
     renderer_classes = GEOJSON_FIRST
 
-    @extend_schema(parameters=[AreaMonthQuerySerializer])
+    @extend_schema(parameters=[AreaMonthQuerySerializer], responses=schemas.HotspotFeatureCollectionSerializer)
     def get(self, request):
         data = self.query(AreaMonthQuerySerializer)
         month = month_parse(data["month"])
@@ -195,7 +201,7 @@ class PrecinctMonthMapApi(AnalyticsApi):
 
 
 class IncidentLinkListApi(AnalyticsApi):
-    @extend_schema(parameters=[LinkListQuerySerializer], responses=IncidentLinkSerializer(many=True))
+    @extend_schema(parameters=[LinkListQuerySerializer], responses=schemas.IncidentLinkPageSerializer)
     def get(self, request):
         data = self.query(LinkListQuerySerializer)
         month = month_parse(data["month"])
@@ -210,7 +216,7 @@ class IncidentLinkListApi(AnalyticsApi):
 class IncidentLinkageRunApi(AnalyticsApi):
     """Propose links for a month (one preset, or all three), keeping the analyst's decisions."""
 
-    @extend_schema(request=LinkageRunInputSerializer, responses=LinkageSummarySerializer(many=True))
+    @extend_schema(request=LinkageRunInputSerializer, responses={201: LinkageSummarySerializer(many=True)})
     def post(self, request):
         serializer = LinkageRunInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

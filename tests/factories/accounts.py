@@ -25,3 +25,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def staff_user(role: str, precincts=(), **kwargs) -> User:
     return UserFactory(role=role, precincts=list(precincts), **kwargs)
+
+
+def token_for(user) -> str:
+    """The API token a client sends as ``Authorization: Token <token>``; the one place tests mint tokens."""
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.get_or_create(user=user)[0].key

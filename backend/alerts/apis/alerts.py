@@ -15,10 +15,11 @@ from rest_framework_gis.pagination import GeoJsonPagination
 
 from backend.accounts.permissions import IsDispatch, IsNeighbor
 from backend.common.errors import DomainError
+from backend.common.openapi import FORMAT_PARAMETER, geojson_or_json
 from backend.common.parsers import JSONParser
 from backend.common.renderers import GEOJSON_FIRST, JSON_FIRST, wants_geojson
 
-from .. import presenters
+from .. import presenters, schemas
 from ..models import Category
 from ..selectors import (
     DispatchFilters,
@@ -99,7 +100,11 @@ class AlertListCreateApi(APIView):
     def get_permissions(self):
         return [IsDispatch()] if self.request.method == "GET" else [IsNeighbor()]
 
-    @extend_schema(operation_id="alerts_list", parameters=[DispatchFilterSerializer], responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        operation_id="alerts_list",
+        parameters=[DispatchFilterSerializer],
+        responses=schemas.AlertFeatureCollectionSerializer,
+    )
     def get(self, request):
         query = DispatchFilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -119,7 +124,10 @@ class AlertListCreateApi(APIView):
     @extend_schema(
         request={"multipart/form-data": AlertCreateSerializer, "application/json": AlertCreateSerializer},
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
-        responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT},
+        responses={
+            (201, "application/json"): schemas.AlertCreatedSerializer,
+            (200, "application/json"): schemas.AlertCreatedSerializer,
+        },
     )
     def post(self, request):
         key = request.headers.get("Idempotency-Key", "")
@@ -157,7 +165,7 @@ class AlertMineListApi(APIView):
 
     renderer_classes = GEOJSON_FIRST
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=schemas.AlertFeatureCollectionSerializer)
     def get(self, request):
         paginator = GeoJsonPage()
         page = paginator.paginate_queryset(reporter_alerts(reporter=request.user), request, view=self)
@@ -169,7 +177,12 @@ class AlertDetailApi(APIView):
 
     renderer_classes = JSON_FIRST
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[FORMAT_PARAMETER],
+        responses=geojson_or_json(
+            json_body=schemas.AlertDetailSerializer, geojson_body=schemas.AlertDetailFeatureSerializer
+        ),
+    )
     def get(self, request, alert_id: int):
         if IsDispatch().has_permission(request, self):
             alert = dispatch_alert_get(user=request.user, alert_id=alert_id)
@@ -185,7 +198,7 @@ class AlertStepCreateApi(APIView):
     permission_classes = [IsDispatch]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(request=StepSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=StepSerializer, responses={201: schemas.AlertFullSerializer})
     def post(self, request, alert_id: int):
         data = _data_with_photos(request)
         serializer = StepSerializer(data=data)
@@ -205,7 +218,7 @@ class AlertStepCreateApi(APIView):
 class AlertMergeApi(APIView):
     permission_classes = [IsDispatch]
 
-    @extend_schema(request=MergeSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=MergeSerializer, responses=schemas.AlertFullSerializer)
     def post(self, request, alert_id: int):
         serializer = MergeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -217,7 +230,7 @@ class AlertMergeApi(APIView):
 class PhotoApproveApi(APIView):
     permission_classes = [IsDispatch]
 
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=None, responses=schemas.PhotoViewSerializer)
     def post(self, request, alert_id: int, photo_id: int):
         photo = photo_approve(alert_id=alert_id, photo_id=photo_id, actor=request.user)
         return Response(presenters.photo_view(photo))
@@ -242,7 +255,7 @@ class InformationCreateApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(request=InformationSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=InformationSerializer, responses={201: schemas.InformationCreatedSerializer})
     def post(self, request, alert_id: int):
         data = _data_with_photos(request)
         serializer = InformationSerializer(data=data)
@@ -259,7 +272,7 @@ class InformationCreateApi(APIView):
 class InformationHideApi(APIView):
     permission_classes = [IsDispatch]
 
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=None, responses=schemas.InformationHiddenSerializer)
     def post(self, request, alert_id: int, information_id: int):
         information = information_hide(alert_id=alert_id, information_id=information_id, actor=request.user)
         return Response({"id": information.id, "is_hidden": information.is_hidden})

@@ -3,16 +3,16 @@
 from django.contrib.gis.geos import Point
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.common.geojson import feature, feature_collection, geometry_geojson
+from backend.common.openapi import FORMAT_PARAMETER, geojson_or_json
 from backend.common.renderers import GEOJSON_FIRST, JSON_FIRST, wants_geojson
 
-from .. import presenters
+from .. import presenters, schemas
 from ..models import Zone
 from ..selectors import community_alert_get, community_alerts
 from ..serializers import ZoneCreateSerializer
@@ -41,7 +41,7 @@ class CommunityAlertListApi(APIView):
 
     renderer_classes = GEOJSON_FIRST
 
-    @extend_schema(operation_id="community_alerts_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="community_alerts_list", responses=schemas.AlertRedactedFeatureCollectionSerializer)
     def get(self, request):
         paginator = GeoJsonPage()
         page = paginator.paginate_queryset(community_alerts(member=request.user), request, view=self)
@@ -51,7 +51,12 @@ class CommunityAlertListApi(APIView):
 class CommunityAlertDetailApi(APIView):
     renderer_classes = JSON_FIRST
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[FORMAT_PARAMETER],
+        responses=geojson_or_json(
+            json_body=schemas.AlertRedactedSerializer, geojson_body=schemas.AlertRedactedFeatureSerializer
+        ),
+    )
     def get(self, request, alert_id: int):
         view = presenters.alert_redacted(community_alert_get(member=request.user, alert_id=alert_id))
         return Response(presenters.alert_feature(view) if wants_geojson(request) else view)
@@ -60,14 +65,25 @@ class CommunityAlertDetailApi(APIView):
 class ZoneListCreateApi(APIView):
     renderer_classes = JSON_FIRST
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[FORMAT_PARAMETER],
+        responses=geojson_or_json(
+            json_body=schemas.ZoneSerializer(many=True), geojson_body=schemas.ZoneFeatureCollectionSerializer
+        ),
+    )
     def get(self, request):
         zones = Zone.objects.filter(member=request.user)
         if wants_geojson(request):
             return Response(feature_collection([zone_feature(zone) for zone in zones]))
         return Response([zone_view(zone) for zone in zones])
 
-    @extend_schema(request=ZoneCreateSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=ZoneCreateSerializer,
+        parameters=[FORMAT_PARAMETER],
+        responses=geojson_or_json(
+            json_body=schemas.ZoneSerializer, geojson_body=schemas.ZoneFeatureSerializer, status_code=201
+        ),
+    )
     def post(self, request):
         serializer = ZoneCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -87,7 +103,11 @@ class ZoneListCreateApi(APIView):
 class ZoneDetailApi(APIView):
     renderer_classes = JSON_FIRST
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        operation_id="community_zone_retrieve",
+        parameters=[FORMAT_PARAMETER],
+        responses=geojson_or_json(json_body=schemas.ZoneSerializer, geojson_body=schemas.ZoneFeatureSerializer),
+    )
     def get(self, request, zone_id: int):
         zone = get_object_or_404(Zone, member=request.user, id=zone_id)
         return Response(zone_feature(zone) if wants_geojson(request) else zone_view(zone))

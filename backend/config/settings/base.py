@@ -196,6 +196,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name ("status", "kind", "preset") get their own readable enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "AlertStatusEnum": "backend.alerts.models.AlertStatus",
+        "MessageStatusEnum": "backend.alerts.models.MessageStatus",
+        "ZoneKindEnum": "backend.alerts.models.ZoneKind",
+        "DeviceKindEnum": "backend.alerts.models.DeviceKind",
+        "LinkStatusEnum": "backend.analytics.models.LinkStatus",
+        "LinkagePresetEnum": "backend.analytics.models.LinkagePresetName",
+        "AreaKindEnum": "backend.analytics.schemas.AREA_KINDS",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backend.common.openapi.error_responses_hook",
+    ],
 }
 
 # Routing a point that falls in a gap between precinct polygons (DESIGN §4).
