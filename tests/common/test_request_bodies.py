@@ -13,6 +13,8 @@ from backend.common.parsers import (
     ERROR_JSON_DUPLICATE_KEY,
     ERROR_JSON_NOT_FINITE,
     ERROR_JSON_TOO_DEEP,
+    ERROR_JSON_TOO_LARGE,
+    MAX_JSON_BODY_BYTES,
     MAX_JSON_DEPTH,
 )
 from tests.factories import PrecinctFactory, UserFactory, staff_user
@@ -74,6 +76,22 @@ def test_a_13_mb_json_body_is_a_413_in_the_error_format(client_for, neighbor):
     assert response["Content-Type"] == "application/json"
     message = ERROR_BODY_TOO_LARGE.format(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     assert response.json() == {"error": {"code": "too_large", "message": message}}
+    assert not Alert.objects.exists()
+
+
+def test_a_json_body_over_the_json_limit_is_a_413_and_one_at_the_limit_parses(client_for, neighbor):
+    client = client_for(neighbor)
+    padding = MAX_JSON_BODY_BYTES - len(json.dumps(alert_body(description="")))
+    at_limit = json.dumps(alert_body(description="x" * padding))
+    assert len(at_limit) == MAX_JSON_BODY_BYTES
+    # when
+    over = post_raw(client, "/api/alerts/", at_limit[:-1] + " }")
+    at = post_raw(client, "/api/alerts/", at_limit)
+    # then
+    assert over.status_code == 413
+    assert over.json() == {"error": {"code": "too_large", "message": ERROR_JSON_TOO_LARGE}}
+    assert at.status_code == 400
+    assert list(at.json()["error"]["fields"]) == ["description"]
     assert not Alert.objects.exists()
 
 
@@ -166,3 +184,29 @@ def test_wrong_method_on_an_api_url_is_a_json_405(api_client):
     response = api_client.delete("/api/categories/")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_an_unhandled_error_under_the_api_is_a_json_500_and_pages_keep_theirs(rf):
+    from django.http import HttpResponseServerError
+
+    from backend.common.middleware import ApiErrorMiddleware
+
+    middleware = ApiErrorMiddleware(lambda request: HttpResponseServerError("<h1>Server Error (500)</h1>"))
+    api = middleware(rf.get("/api/alerts/"))
+    page = middleware(rf.get("/despacho/"))
+    assert (api.status_code, api["Content-Type"]) == (500, "application/json")
+    assert json.loads(api.content) == {"error": {"code": "server_error", "message": "Server error."}}
+    assert (page.status_code, page.content) == (500, b"<h1>Server Error (500)</h1>")
+
+
+def test_a_size_limit_hit_outside_drf_keeps_its_413(rf):
+    from django.core.exceptions import RequestDataTooBig
+
+    from backend.common.middleware import ApiErrorMiddleware
+
+    middleware = ApiErrorMiddleware(lambda request: None)
+    response = middleware.process_exception(rf.post("/api/alerts/"), RequestDataTooBig("too big"))
+    assert response.status_code == 413
+    message = ERROR_BODY_TOO_LARGE.format(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    assert json.loads(response.content) == {"error": {"code": "too_large", "message": message}}
+    assert middleware.process_exception(rf.post("/despacho/"), RequestDataTooBig("too big")) is None
