@@ -189,7 +189,15 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vigía API",
-    "DESCRIPTION": "Neighborhood alerts, live dispatch and crime analytics.",
+    "DESCRIPTION": (
+        "Neighborhood alerts, live dispatch and crime analytics.\n\n"
+        'Errors always have the shape `{"error": {"code", "message", "fields"}}` (`fields` names the inputs '
+        "at fault). JSON bodies are strict: no repeated keys, no NaN or Infinity, at most 32 levels deep and 2 MB.\n\n"
+        "Geographic bodies are GeoJSON (RFC 7946: outer rings counter-clockwise) served as `application/geo+json`, "
+        "or as `application/json` when asked. Endpoints for one alert, the zones and the active messages return a "
+        "plain object by default and their GeoJSON Feature or FeatureCollection for `Accept: application/geo+json` "
+        "or `?format=geojson`."
+    ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
