@@ -295,6 +295,12 @@ def cases(world: World) -> list[Case]:
         ),  # fmt: skip
         Case(
             "api/community/zones/<int:zone_id>/",
+            "get",
+            f"/api/community/zones/{o['zone_a'].id}/",
+            authenticated(404, neighbor_a=200),
+        ),
+        Case(
+            "api/community/zones/<int:zone_id>/",
             "delete",
             f"/api/community/zones/{o['zone_a'].id}/",
             authenticated(404, neighbor_a=204),

@@ -1,8 +1,9 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.common.coordinates import LatitudeField, LongitudeField
 
-from .models import User
+from .models import Agency, User
 
 
 class RegisterSerializer(serializers.Serializer):
@@ -20,6 +21,45 @@ class LoginSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=128, write_only=True)
 
 
+class AddressSerializer(serializers.Serializer):
+    lat = LatitudeField()
+    lon = LongitudeField()
+
+
+class HomeSerializer(serializers.Serializer):
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+    precinct = serializers.CharField()
+    is_boundary_case = serializers.BooleanField()
+
+
+class UserSerializer(serializers.ModelSerializer):
+    # The model stores "" (not null) for no e-mail and no agency; the schema has to allow exactly that.
+    email = serializers.EmailField(read_only=True, allow_blank=True)
+    agency = serializers.ChoiceField(choices=Agency.choices, allow_blank=True, read_only=True)
+    precincts = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    prefecture = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    home = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "first_name", "last_name", "rut", "phone", "role", "agency"]
+        fields += ["precincts", "prefecture", "home"]
+        read_only_fields = fields
+
+    @extend_schema_field(HomeSerializer(allow_null=True))
+    def get_home(self, user) -> dict | None:
+        address = getattr(user, "registered_address", None)
+        if address is None:
+            return None
+        return {
+            "lat": address.location.y,
+            "lon": address.location.x,
+            "precinct": address.precinct.code,
+            "is_boundary_case": address.is_boundary_case,
+        }
+
+
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`. Shown once; stored hashed.")
     expiry = serializers.DateTimeField(
@@ -27,6 +67,7 @@ class TokenSerializer(serializers.Serializer):
     )
     user = serializers.SerializerMethodField()
 
+    @extend_schema_field(UserSerializer)
     def get_user(self, data) -> dict:
         return UserSerializer(data["user"]).data
 
@@ -47,31 +88,3 @@ class PasswordChangedSerializer(TokenSerializer):
 class WebsocketTicketSerializer(serializers.Serializer):
     ticket = serializers.CharField(help_text="Open one websocket with `?ticket=<ticket>`, once, before `expires_at`.")
     expires_at = serializers.DateTimeField()
-
-
-class AddressSerializer(serializers.Serializer):
-    lat = LatitudeField()
-    lon = LongitudeField()
-
-
-class UserSerializer(serializers.ModelSerializer):
-    precincts = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    prefecture = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    home = serializers.SerializerMethodField()
-
-    class Meta:
-        model = User
-        fields = ["id", "username", "email", "first_name", "last_name", "rut", "phone", "role", "agency"]
-        fields += ["precincts", "prefecture", "home"]
-        read_only_fields = fields
-
-    def get_home(self, user) -> dict | None:
-        address = getattr(user, "registered_address", None)
-        if address is None:
-            return None
-        return {
-            "lat": address.location.y,
-            "lon": address.location.x,
-            "precinct": address.precinct.code,
-            "is_boundary_case": address.is_boundary_case,
-        }

@@ -29,6 +29,8 @@ from django.urls import reverse
 from rest_framework.response import Response
 from rest_framework_gis.pagination import GeoJsonPagination
 
+from backend.common.geojson import feature, geometry_geojson
+
 from .models import Alert, AlertInformation, AlertPhoto, AlertStep, MassMessage
 from .models.alerts import COMMUNITY_CELL_DEGREES
 
@@ -229,14 +231,11 @@ def alert_view(alert: Alert, *, audience: str) -> dict:
 
 
 def alert_feature(view: dict) -> dict:
-    """A view as a GeoJSON Feature at the point that view shows."""
+    """An alert view (any audience's, or with extras) as a GeoJSON Feature at the point that view shows."""
     location = view["location"]
-    return {
-        "type": "Feature",
-        "id": view["id"],
-        "geometry": {"type": "Point", "coordinates": [location["lon"], location["lat"]]},
-        "properties": view,
-    }
+    return feature(
+        id=view["id"], geometry={"type": "Point", "coordinates": [location["lon"], location["lat"]]}, properties=view
+    )
 
 
 def message_view(message: MassMessage) -> dict:
@@ -250,13 +249,19 @@ def message_view(message: MassMessage) -> dict:
         "urgency": message.urgency,
         "status": message.status,
         "area_description": message.area_description,
-        "area": {"type": "MultiPolygon", "coordinates": message.area.coords},
+        "area": geometry_geojson(message.area),
         "precinct": message.precinct_id,
         "replaces": message.replaces_id,
         "sent_at": _time(message.sent_at),
         "expires_at": _time(message.expires_at) if message.expires_at else None,
         "cap_url": reverse("alerts:message-cap", kwargs={"message_id": message.id}),
     }
+
+
+def message_feature(view: dict) -> dict:
+    """A message view as a GeoJSON Feature whose geometry is its area."""
+    properties = {name: value for name, value in view.items() if name != "area"}
+    return feature(id=view["id"], geometry=view["area"], properties=properties)
 
 
 class GeoJsonPage(GeoJsonPagination):

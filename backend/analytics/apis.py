@@ -22,7 +22,9 @@ from backend.accounts.permissions import IsCommand
 from backend.accounts.scope import staff_scope
 from backend.common.basemap import basemap_config
 from backend.common.pagination import Pagination
+from backend.common.renderers import GEOJSON_FIRST
 
+from . import schemas
 from .models import AnalyticsJob, JobKind, JobStatus, LinkStatus
 from .renderers import CSVRenderer
 from .selectors.adoption import ADOPTION_CSV_COLUMNS, adoption_dicts, adoption_rows
@@ -61,8 +63,11 @@ class AnalyticsApi(APIView):
     permission_classes = [IsCommand]
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # Errors and "still computing" answers are always JSON, even when CSV or HTML was asked for.
-        json_only = response.status_code >= 400 or getattr(response, "is_job_status", False)
+        # Errors, "still computing" answers and OPTIONS descriptions are always JSON, even when CSV or HTML was
+        # asked for: none of them is a table or a page.
+        json_only = (
+            response.status_code >= 400 or getattr(response, "is_job_status", False) or request.method == "OPTIONS"
+        )
         if json_only and getattr(request, "accepted_renderer", None) is not None:
             if not isinstance(request.accepted_renderer, JSONRenderer):
                 request.accepted_renderer = JSONRenderer()
@@ -121,6 +126,10 @@ def job_accepted(request, job: AnalyticsJob) -> Response:
     return response
 
 
+def _json_or_csv(serializer) -> dict:
+    return {(200, JSONRenderer.media_type): serializer, (200, CSVRenderer.media_type): OpenApiTypes.STR}
+
+
 def _map_url(area: Area, month: Month) -> str:
     return f"{reverse('analytics:map')}?{urlencode({area.kind: area.code, 'month': month.label})}"
 
@@ -128,7 +137,7 @@ def _map_url(area: Area, month: Month) -> str:
 class DarkFigureApi(AnalyticsApi):
     renderer_classes = [JSONRenderer, CSVRenderer]
 
-    @extend_schema(parameters=[AreaMonthQuerySerializer])
+    @extend_schema(parameters=[AreaMonthQuerySerializer], responses=_json_or_csv(schemas.DarkFigureReportSerializer))
     def get(self, request):
         data = self.query(AreaMonthQuerySerializer)
         month = month_parse(data["month"])
@@ -156,7 +165,7 @@ class StopPackApi(AnalyticsApi):
 
     renderer_classes = [JSONRenderer, CSVRenderer]
 
-    @extend_schema(parameters=[StopPackQuerySerializer])
+    @extend_schema(parameters=[StopPackQuerySerializer], responses=_json_or_csv(schemas.StopPackSerializer))
     def get(self, request):
         data = self.query(StopPackQuerySerializer)
         end = _pack_end(data)
@@ -241,7 +250,7 @@ class AnalyticsJobResultApi(AnalyticsApi):
 class AdoptionApi(AnalyticsApi):
     renderer_classes = [JSONRenderer, CSVRenderer]
 
-    @extend_schema(parameters=[DateRangeQuerySerializer])
+    @extend_schema(parameters=[DateRangeQuerySerializer], responses=_json_or_csv(schemas.AdoptionSerializer))
     def get(self, request):
         data = self.query(DateRangeQuerySerializer)
         end = data.get("end") or local_today()
@@ -257,7 +266,9 @@ class AdoptionApi(AnalyticsApi):
 class HotspotsApi(AnalyticsApi):
     """Gi* hexagons (H3 resolution 9) as GeoJSON."""
 
-    @extend_schema(parameters=[AreaMonthQuerySerializer])
+    renderer_classes = GEOJSON_FIRST
+
+    @extend_schema(parameters=[AreaMonthQuerySerializer], responses=schemas.HotspotFeatureCollectionSerializer)
     def get(self, request):
         data = self.query(AreaMonthQuerySerializer)
         month = month_parse(data["month"])
@@ -281,7 +292,7 @@ class PrecinctMonthMapApi(AnalyticsApi):
 
 
 class IncidentLinkListApi(AnalyticsApi):
-    @extend_schema(parameters=[LinkListQuerySerializer], responses=IncidentLinkSerializer(many=True))
+    @extend_schema(parameters=[LinkListQuerySerializer], responses=schemas.IncidentLinkPageSerializer)
     def get(self, request):
         data = self.query(LinkListQuerySerializer)
         month = month_parse(data["month"])

@@ -40,7 +40,7 @@ class LinkageRunInputSerializer(AreaMonthQuerySerializer):
 class IncidentLinkSerializer(serializers.ModelSerializer):
     formal_report = serializers.SerializerMethodField()
     alert = serializers.SerializerMethodField()
-    reviewed_by = serializers.CharField(source="reviewed_by.username", default=None, read_only=True)
+    reviewed_by = serializers.CharField(source="reviewed_by.username", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = IncidentLink

@@ -1,23 +1,14 @@
 """Parsing and validating WGS84 coordinates from user input."""
 
-import math
-
 from django.contrib.gis.geos import Point
 from rest_framework import serializers
 
-ERROR_NOT_FINITE = "Must be a finite number."
+from .fields import ERROR_NOT_FINITE, FiniteFloatField
+
+__all__ = ["ERROR_NOT_FINITE", "FiniteFloatField", "LatitudeField", "LocationSerializer", "LongitudeField", "point"]
+
 ERROR_LATITUDE_RANGE = "Latitude must be between -90 and 90."
 ERROR_LONGITUDE_RANGE = "Longitude must be between -180 and 180."
-
-
-class FiniteFloatField(serializers.FloatField):
-    """A float that refuses NaN and infinity, which DRF's FloatField lets through."""
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if not math.isfinite(value):
-            raise serializers.ValidationError(ERROR_NOT_FINITE)
-        return value
 
 
 class LatitudeField(FiniteFloatField):

@@ -9,12 +9,20 @@ Every error response has the shape::
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class DomainError(Exception):
@@ -54,6 +62,34 @@ class Unprocessable(DomainError):
     code = "unprocessable"
 
 
+ERROR_BODY_TOO_LARGE = "The request body is larger than {limit} bytes (files not counted)."
+ERROR_TOO_MANY_FIELDS = "The request has more than {limit} fields."
+ERROR_TOO_MANY_FILES = "The request has more than {limit} files."
+ERROR_BAD_REQUEST = "The request could not be read."
+
+
+class TooLarge(DomainError):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    code = "too_large"
+
+
+class BadRequestBody(DomainError):
+    code = "bad_request"
+
+
+def request_error(exc: Exception) -> DomainError | None:
+    """What Django raises while reading a request (size and count limits, malformed multipart) as a DomainError."""
+    if isinstance(exc, RequestDataTooBig):
+        return TooLarge(ERROR_BODY_TOO_LARGE.format(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
+    if isinstance(exc, TooManyFieldsSent):
+        return BadRequestBody(ERROR_TOO_MANY_FIELDS.format(limit=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS))
+    if isinstance(exc, TooManyFilesSent):
+        return BadRequestBody(ERROR_TOO_MANY_FILES.format(limit=settings.DATA_UPLOAD_MAX_NUMBER_FILES))
+    if isinstance(exc, SuspiciousOperation | BadRequest | MultiPartParserError):
+        return BadRequestBody(ERROR_BAD_REQUEST)
+    return None
+
+
 def _flatten(detail: Any) -> dict[str, list[str]]:
     if isinstance(detail, dict):
         fields: dict[str, list[str]] = {}
@@ -80,6 +116,10 @@ def error_body(*, code: str, message: str, fields: dict[str, list[str]] | None =
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    # Imported here: rest_framework.views reads DEFAULT_PARSER_CLASSES, and our parser imports this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    exc = request_error(exc) or exc
     if isinstance(exc, DomainError):
         fields = {exc.field: [exc.message]} if exc.field else None
         body = error_body(code=exc.code, message=exc.message, fields=fields, **exc.extra)

@@ -4,6 +4,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.common.renderers import GEOJSON_FIRST
+
 from .models import Precinct
 from .selectors import precinct_for_point, precinct_list
 from .serializers import LocateQuerySerializer, PrecinctMatchSerializer, PrecinctSerializer
@@ -11,6 +13,7 @@ from .serializers import LocateQuerySerializer, PrecinctMatchSerializer, Precinc
 
 class PrecinctListApi(APIView):
     permission_classes = [AllowAny]
+    renderer_classes = GEOJSON_FIRST
 
     @extend_schema(responses=PrecinctSerializer(many=True))
     def get(self, request):
@@ -19,6 +22,7 @@ class PrecinctListApi(APIView):
 
 class PrecinctDetailApi(APIView):
     permission_classes = [AllowAny]
+    renderer_classes = GEOJSON_FIRST
 
     @extend_schema(responses=PrecinctSerializer)
     def get(self, request, code: str):

@@ -2,11 +2,13 @@ from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from backend.common.coordinates import LatitudeField, LongitudeField
+from backend.common.geojson import OrientedGeometryField
 
 from .models import Precinct
 
 
 class PrecinctSerializer(GeoFeatureModelSerializer):
+    boundary = OrientedGeometryField(read_only=True)
     prefecture = serializers.CharField(source="prefecture.code", read_only=True)
 
     class Meta:

@@ -255,3 +255,23 @@ def test_unlinked_links_do_not_count(client_for):
     client = client_for(staff_user(Role.ADMINISTRATOR))
     (row,) = _rows(client.get(DARK_FIGURE, {"precinct": precinct.code, "month": "2024-03"}).json(), "default")
     assert row["m"] == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/analytics/adoption/?format=csv",
+        "/api/analytics/dark-figure/?format=csv",
+        "/api/analytics/stop-pack/?format=csv",
+        "/api/analytics/stop-pack/page/",
+        "/api/analytics/maps/precinct-month/",
+    ],
+)
+def test_options_on_csv_and_html_endpoints_describes_them_in_json(client_for, path):
+    commander = staff_user(Role.COMMANDER, [PrecinctFactory(column=0)])
+    # when
+    response = client_for(commander).options(path)
+    # then: no CSV or HTML rendering of the description (that was a 500)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["name"]

@@ -32,3 +32,8 @@ def api_token(user: User) -> str:
     from backend.accounts.services import token_issue
 
     return token_issue(user=user).token
+
+
+def token_for(user) -> str:
+    """The API token a client sends as ``Authorization: Token <token>`` (the contract test's name for it)."""
+    return api_token(user)

@@ -1,14 +1,18 @@
 """What community members see (always redacted) and the zones they follow."""
 
 from django.contrib.gis.geos import Point
+from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import presenters
+from backend.common.geojson import feature, feature_collection, geometry_geojson
+from backend.common.openapi import FORMAT_PARAMETER, geojson_or_json
+from backend.common.renderers import GEOJSON_FIRST, JSON_FIRST, wants_geojson
+
+from .. import presenters, schemas
 from ..models import Zone
 from ..presenters import GeoJsonPage
 from .selectors import community_alert_get, community_alerts
@@ -23,14 +27,21 @@ def zone_view(zone: Zone) -> dict:
         "kind": zone.kind,
         "center": {"lat": zone.center.y, "lon": zone.center.x} if zone.center else None,
         "radius_meters": zone.radius_meters,
-        "boundary": {"type": "Polygon", "coordinates": zone.boundary.coords},
+        "boundary": geometry_geojson(zone.boundary),
     }
+
+
+def zone_feature(zone: Zone) -> dict:
+    view = zone_view(zone)
+    return feature(id=zone.id, geometry=view.pop("boundary"), properties=view)
 
 
 class CommunityAlertListApi(APIView):
     """Recent alerts in my zones, redacted, as paginated GeoJSON."""
 
-    @extend_schema(operation_id="community_alerts_list", responses=OpenApiTypes.OBJECT)
+    renderer_classes = GEOJSON_FIRST
+
+    @extend_schema(operation_id="community_alerts_list", responses=schemas.AlertRedactedFeatureCollectionSerializer)
     def get(self, request):
         paginator = GeoJsonPage()
         page = paginator.paginate_queryset(community_alerts(member=request.user), request, view=self)
@@ -38,17 +49,41 @@ class CommunityAlertListApi(APIView):
 
 
 class CommunityAlertDetailApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    renderer_classes = JSON_FIRST
+
+    @extend_schema(
+        parameters=[FORMAT_PARAMETER],
+        responses=geojson_or_json(
+            json_body=schemas.AlertRedactedSerializer, geojson_body=schemas.AlertRedactedFeatureSerializer
+        ),
+    )
     def get(self, request, alert_id: int):
-        return Response(presenters.alert_redacted(community_alert_get(member=request.user, alert_id=alert_id)))
+        view = presenters.alert_redacted(community_alert_get(member=request.user, alert_id=alert_id))
+        return Response(presenters.alert_feature(view) if wants_geojson(request) else view)
 
 
 class ZoneListCreateApi(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request):
-        return Response([zone_view(zone) for zone in Zone.objects.filter(member=request.user)])
+    renderer_classes = JSON_FIRST
 
-    @extend_schema(request=ZoneCreateSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[FORMAT_PARAMETER],
+        responses=geojson_or_json(
+            json_body=schemas.ZoneSerializer(many=True), geojson_body=schemas.ZoneFeatureCollectionSerializer
+        ),
+    )
+    def get(self, request):
+        zones = Zone.objects.filter(member=request.user)
+        if wants_geojson(request):
+            return Response(feature_collection([zone_feature(zone) for zone in zones]))
+        return Response([zone_view(zone) for zone in zones])
+
+    @extend_schema(
+        request=ZoneCreateSerializer,
+        parameters=[FORMAT_PARAMETER],
+        responses=geojson_or_json(
+            json_body=schemas.ZoneSerializer, geojson_body=schemas.ZoneFeatureSerializer, status_code=201
+        ),
+    )
     def post(self, request):
         serializer = ZoneCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -60,10 +95,23 @@ class ZoneListCreateApi(APIView):
             radius_meters=data.get("radius_meters"),
             boundary=data.get("boundary"),
         )
-        return Response(zone_view(zone), status=status.HTTP_201_CREATED)
+        return Response(
+            zone_feature(zone) if wants_geojson(request) else zone_view(zone), status=status.HTTP_201_CREATED
+        )
 
 
-class ZoneDeleteApi(APIView):
+class ZoneDetailApi(APIView):
+    renderer_classes = JSON_FIRST
+
+    @extend_schema(
+        operation_id="community_zone_retrieve",
+        parameters=[FORMAT_PARAMETER],
+        responses=geojson_or_json(json_body=schemas.ZoneSerializer, geojson_body=schemas.ZoneFeatureSerializer),
+    )
+    def get(self, request, zone_id: int):
+        zone = get_object_or_404(Zone, member=request.user, id=zone_id)
+        return Response(zone_feature(zone) if wants_geojson(request) else zone_view(zone))
+
     @extend_schema(responses={204: None})
     def delete(self, request, zone_id: int):
         zone_delete(member=request.user, zone_id=zone_id)
@@ -74,5 +122,5 @@ urlpatterns = [
     path("community/alerts/", CommunityAlertListApi.as_view(), name="community-alerts"),
     path("community/alerts/<int:alert_id>/", CommunityAlertDetailApi.as_view(), name="community-alert"),
     path("community/zones/", ZoneListCreateApi.as_view(), name="zones"),
-    path("community/zones/<int:zone_id>/", ZoneDeleteApi.as_view(), name="zone"),
+    path("community/zones/<int:zone_id>/", ZoneDetailApi.as_view(), name="zone"),
 ]

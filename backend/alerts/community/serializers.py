@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from backend.common.coordinates import LatitudeField, LongitudeField
+from backend.common.fields import IntegerField
 from backend.common.geojson import GeoJSONGeometryField
 
 ERROR_GEOMETRY = "Must be a GeoJSON Polygon in longitude, latitude order."
@@ -12,7 +13,7 @@ class ZoneCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=80)
     lat = LatitudeField(required=False)
     lon = LongitudeField(required=False)
-    radius_meters = serializers.IntegerField(required=False)
+    radius_meters = IntegerField(required=False)
     boundary = GeoJSONGeometryField(geometry_types=("Polygon",), error_message=ERROR_GEOMETRY, required=False)
 
     def validate(self, data: dict) -> dict:

@@ -5,15 +5,18 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.permissions import IsDispatch, IsNeighbor
 from backend.common.errors import DomainError
+from backend.common.openapi import FORMAT_PARAMETER, geojson_or_json
+from backend.common.parsers import JSONParser
+from backend.common.renderers import GEOJSON_FIRST, JSON_FIRST, wants_geojson
 
-from .. import presenters
+from .. import presenters, schemas
 from ..models import Category
 from ..presenters import GeoJsonPage
 from .information import information_add, information_hide
@@ -91,11 +94,16 @@ class AlertListCreateApi(BoundedUploadMixin, APIView):
     GET: dispatch's alerts as a paginated GeoJSON FeatureCollection, most urgent and oldest first."""
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    renderer_classes = GEOJSON_FIRST
 
     def get_permissions(self):
         return [IsDispatch()] if self.request.method == "GET" else [IsNeighbor()]
 
-    @extend_schema(operation_id="alerts_list", parameters=[DispatchFilterSerializer], responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        operation_id="alerts_list",
+        parameters=[DispatchFilterSerializer],
+        responses=schemas.AlertFeatureCollectionSerializer,
+    )
     def get(self, request):
         query = DispatchFilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -115,7 +123,10 @@ class AlertListCreateApi(BoundedUploadMixin, APIView):
     @extend_schema(
         request={"multipart/form-data": AlertCreateSerializer, "application/json": AlertCreateSerializer},
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
-        responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT},
+        responses={
+            (201, "application/json"): schemas.AlertCreatedSerializer,
+            (200, "application/json"): schemas.AlertCreatedSerializer,
+        },
     )
     def post(self, request):
         key = request.headers.get("Idempotency-Key", "")
@@ -141,7 +152,9 @@ class AlertListCreateApi(BoundedUploadMixin, APIView):
 class AlertMineListApi(APIView):
     """The reporter's own alerts, in full."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    renderer_classes = GEOJSON_FIRST
+
+    @extend_schema(responses=schemas.AlertFeatureCollectionSerializer)
     def get(self, request):
         paginator = GeoJsonPage()
         page = paginator.paginate_queryset(reporter_alerts(reporter=request.user), request, view=self)
@@ -151,7 +164,14 @@ class AlertMineListApi(APIView):
 class AlertDetailApi(APIView):
     """One alert: dispatch in scope gets duplicates and response times too; the reporter gets their own."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    renderer_classes = JSON_FIRST
+
+    @extend_schema(
+        parameters=[FORMAT_PARAMETER],
+        responses=geojson_or_json(
+            json_body=schemas.AlertDetailSerializer, geojson_body=schemas.AlertDetailFeatureSerializer
+        ),
+    )
     def get(self, request, alert_id: int):
         if IsDispatch().has_permission(request, self):
             alert = dispatch_alert_get(user=request.user, alert_id=alert_id)
@@ -159,16 +179,17 @@ class AlertDetailApi(APIView):
             duplicates = possible_duplicates(user=request.user, alert=alert)
             body["possible_duplicates"] = [presenters.alert_full(other) for other in duplicates]
             body["response_times"] = alert_response_times(alert=alert).__dict__
-            return Response(body)
-        alert = reporter_alert_get(reporter=request.user, alert_id=alert_id)
-        return Response(presenters.alert_view(alert, audience=presenters.AUDIENCE_REPORTER))
+        else:
+            alert = reporter_alert_get(reporter=request.user, alert_id=alert_id)
+            body = presenters.alert_view(alert, audience=presenters.AUDIENCE_REPORTER)
+        return Response(presenters.alert_feature(body) if wants_geojson(request) else body)
 
 
 class AlertStepCreateApi(BoundedUploadMixin, APIView):
     permission_classes = [IsDispatch]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(request=StepSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=StepSerializer, responses={201: schemas.AlertFullSerializer})
     def post(self, request, alert_id: int):
         data = _data_with_photos(request)
         serializer = StepSerializer(data=data)
@@ -188,7 +209,7 @@ class AlertStepCreateApi(BoundedUploadMixin, APIView):
 class AlertMergeApi(APIView):
     permission_classes = [IsDispatch]
 
-    @extend_schema(request=MergeSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=MergeSerializer, responses=schemas.AlertFullSerializer)
     def post(self, request, alert_id: int):
         serializer = MergeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -200,7 +221,7 @@ class AlertMergeApi(APIView):
 class PhotoApproveApi(APIView):
     permission_classes = [IsDispatch]
 
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=None, responses=schemas.PhotoViewSerializer)
     def post(self, request, alert_id: int, photo_id: int):
         photo = photo_approve(alert_id=alert_id, photo_id=photo_id, actor=request.user)
         return Response(presenters.photo_view(photo))
@@ -225,7 +246,7 @@ class InformationCreateApi(BoundedUploadMixin, APIView):
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(request=InformationSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=InformationSerializer, responses={201: schemas.InformationCreatedSerializer})
     def post(self, request, alert_id: int):
         data = _data_with_photos(request)
         serializer = InformationSerializer(data=data)
@@ -242,7 +263,7 @@ class InformationCreateApi(BoundedUploadMixin, APIView):
 class InformationHideApi(APIView):
     permission_classes = [IsDispatch]
 
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=None, responses=schemas.InformationHiddenSerializer)
     def post(self, request, alert_id: int, information_id: int):
         information = information_hide(alert_id=alert_id, information_id=information_id, actor=request.user)
         return Response({"id": information.id, "is_hidden": information.is_hidden})

@@ -3,7 +3,8 @@
 from rest_framework import serializers
 
 from backend.accounts.models import Agency
-from backend.common.coordinates import FiniteFloatField, LatitudeField, LongitudeField
+from backend.common.coordinates import LatitudeField, LongitudeField
+from backend.common.fields import FiniteFloatField, IntegerField
 
 from ..models import AlertStatus, Category
 
@@ -46,7 +47,7 @@ class StepSerializer(serializers.Serializer):
 
 
 class MergeSerializer(serializers.Serializer):
-    into = serializers.IntegerField(min_value=1)
+    into = IntegerField(min_value=1)
     note = serializers.CharField(required=False, allow_blank=True, max_length=MAX_NOTE_LENGTH, default="")
 
 

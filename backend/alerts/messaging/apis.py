@@ -15,8 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.permissions import IsCommand
+from backend.common.geojson import feature_collection
+from backend.common.openapi import FORMAT_PARAMETER, geojson_or_json
+from backend.common.renderers import JSON_FIRST, wants_geojson
 
-from .. import presenters
+from .. import presenters, schemas
 from .cap import CAP_CONTENT_TYPE
 from .selectors import message_cap_document, message_cap_type, message_get, messages_active
 from .serializers import (
@@ -64,7 +67,7 @@ class MessageSendApi(APIView):
 
     permission_classes = [IsCommand]
 
-    @extend_schema(request=MessageSendSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=MessageSendSerializer, responses={201: schemas.MessageSerializer})
     def post(self, request):
         serializer = MessageSendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -103,7 +106,7 @@ class MessageUpdateApi(APIView):
 
     permission_classes = [IsCommand]
 
-    @extend_schema(request=MessageContentSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=MessageContentSerializer, responses={201: schemas.MessageSerializer})
     def post(self, request, message_id: int):
         serializer = MessageContentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -118,7 +121,7 @@ class MessageCancelApi(APIView):
 
     permission_classes = [IsCommand]
 
-    @extend_schema(request=MessageCancelSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=MessageCancelSerializer, responses={201: schemas.MessageSerializer})
     def post(self, request, message_id: int):
         serializer = MessageCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -142,10 +145,19 @@ class MessageActiveListApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    renderer_classes = JSON_FIRST
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[FORMAT_PARAMETER],
+        responses=geojson_or_json(
+            json_body=schemas.MessageListSerializer, geojson_body=schemas.MessageFeatureCollectionSerializer
+        ),
+    )
     def get(self, request):
-        return Response({"messages": [_view(request, message) for message in messages_active()]})
+        views = [_view(request, message) for message in messages_active()]
+        if wants_geojson(request):
+            return Response(feature_collection([presenters.message_feature(view) for view in views]))
+        return Response({"messages": views})
 
 
 urlpatterns = [

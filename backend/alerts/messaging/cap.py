@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
+from ..vocabularies import CERTAINTIES, SEVERITIES, URGENCIES  # noqa: F401 - re-exported with the CAP builder
+
 CAP_NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2"
 CAP_CONTENT_TYPE = "application/cap+xml"
 
@@ -33,9 +35,6 @@ CATEGORIES = (
     "CBRNE",
     "Other",
 )
-URGENCIES = ("Immediate", "Expected", "Future", "Past", "Unknown")
-SEVERITIES = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
-CERTAINTIES = ("Observed", "Likely", "Possible", "Unlikely", "Unknown")
 MESSAGE_TYPES_WITH_REFERENCES = ("Update", "Cancel")
 MINIMUM_POLYGON_POINTS = 4
 COORDINATE_DECIMALS = 6

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from backend.common.coordinates import LatitudeField, LongitudeField
+from backend.common.fields import IntegerField
 from backend.common.geojson import GeoJSONGeometryField
 
 from . import cap
@@ -33,13 +34,13 @@ class MessageContentSerializer(serializers.Serializer):
 class MessageTargetSerializer(serializers.Serializer):
     """``target``: ``polygon`` (+ ``area``), ``radius`` (+ ``center`` and ``radius_meters``) or ``precinct``."""
 
-    precinct = serializers.IntegerField(min_value=1)
+    precinct = IntegerField(min_value=1)
     target = serializers.ChoiceField(choices=TARGETS)
     area = GeoJSONGeometryField(
         geometry_types=("Polygon", "MultiPolygon"), error_message=ERROR_AREA_GEOJSON, required=False
     )
     center = CenterSerializer(required=False)
-    radius_meters = serializers.IntegerField(required=False)
+    radius_meters = IntegerField(required=False)
     area_description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     def validate(self, data: dict) -> dict:

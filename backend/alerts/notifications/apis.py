@@ -2,12 +2,12 @@
 
 from django.conf import settings
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .. import schemas
 from ..models import Category, Device, DeviceKind, PushPreference
 from .serializers import DeviceRegisterSerializer, PushPreferencesSerializer
 from .services import device_register, device_unregister, push_preferences_set
@@ -20,11 +20,11 @@ def _device_view(device: Device) -> dict:
 class DeviceListRegisterApi(APIView):
     """GET: your devices. POST: register this device (registering the same token again is harmless)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=schemas.DeviceListSerializer)
     def get(self, request):
         return Response({"devices": [_device_view(device) for device in request.user.devices.order_by("id")]})
 
-    @extend_schema(request=DeviceRegisterSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=DeviceRegisterSerializer, responses={201: schemas.DeviceSerializer})
     def post(self, request):
         serializer = DeviceRegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -51,7 +51,7 @@ class DeviceDeleteApi(APIView):
 class WebPushKeyApi(APIView):
     """The VAPID public key browsers pass to pushManager.subscribe() as applicationServerKey."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=schemas.WebPushKeySerializer)
     def get(self, request):
         return Response({"public_key": settings.WEBPUSH_VAPID_PUBLIC_KEY})
 
@@ -66,11 +66,11 @@ class PushPreferencesApi(APIView):
         codes = Category.objects.filter(is_active=True).values_list("code", flat=True)
         return {"preferences": {code: code not in disabled for code in codes}}
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=schemas.PushPreferencesViewSerializer)
     def get(self, request):
         return Response(self._preferences(request.user))
 
-    @extend_schema(request=PushPreferencesSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=PushPreferencesSerializer, responses=schemas.PushPreferencesViewSerializer)
     def put(self, request):
         serializer = PushPreferencesSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -30,6 +30,7 @@ from backend.analytics.selectors.linkage import (
     incident_alerts_in,
     offense_compatibility,
 )
+from backend.common.geojson import geometry_geojson
 
 MAP_PRESET = "default"
 ALL_PRECINCTS_TITLE = "All precincts in scope"
@@ -78,7 +79,7 @@ class HotspotGrid:
 
 def cell_geometry(cell: str) -> dict[str, Any]:
     ring = [[lon, lat] for lat, lon in h3.cell_to_boundary(cell)]
-    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+    return geometry_geojson({"type": "Polygon", "coordinates": [[*ring, ring[0]]]})
 
 
 def month_points(*, area: Area, month: Month) -> MonthPoints:
@@ -153,7 +154,7 @@ def precinct_month_map_html(*, area: Area, month: Month, static_url: str, basema
         {
             "code": precinct.code,
             "name": precinct.name,
-            "geometry": json.loads(precinct.boundary.json),
+            "geometry": geometry_geojson(precinct.boundary),
             "dark_figure": _estimable_dark_figure(rows.get(precinct.code)),
             "not_estimable_reason": rows[precinct.code].not_estimable_reason if precinct.code in rows else None,
         }

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that Django's own error pages under /api/ become the API's JSON error format too.
+    "backend.common.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,6 +176,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "backend.common.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "backend.common.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "backend.common.pagination.Pagination",
@@ -225,13 +232,35 @@ AXES_VERBOSE = False
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vigía API",
-    "DESCRIPTION": "Neighborhood alerts, live dispatch and crime analytics.",
+    "DESCRIPTION": (
+        "Neighborhood alerts, live dispatch and crime analytics.\n\n"
+        'Errors always have the shape `{"error": {"code", "message", "fields"}}` (`fields` names the inputs '
+        "at fault). JSON bodies are strict: no repeated keys, no NaN or Infinity, at most 32 levels deep and 2 MB.\n\n"
+        "Geographic bodies are GeoJSON (RFC 7946: outer rings counter-clockwise) served as `application/geo+json`, "
+        "or as `application/json` when asked. Endpoints for one alert, the zones and the active messages return a "
+        "plain object by default and their GeoJSON Feature or FeatureCollection for `Accept: application/geo+json` "
+        "or `?format=geojson`."
+    ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name ("status", "kind", "preset") get their own readable enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "AlertStatusEnum": "backend.alerts.models.AlertStatus",
+        "MessageStatusEnum": "backend.alerts.models.MessageStatus",
+        "ZoneKindEnum": "backend.alerts.models.ZoneKind",
+        "DeviceKindEnum": "backend.alerts.models.DeviceKind",
+        "LinkStatusEnum": "backend.analytics.models.LinkStatus",
+        "LinkagePresetEnum": "backend.analytics.models.LinkagePresetName",
+        "AreaKindEnum": "backend.analytics.schemas.AREA_KINDS",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backend.common.openapi.error_responses_hook",
+    ],
 }
 
 # The category catalogue changes a few times a year: each process keeps it this long, so an alert costs no
