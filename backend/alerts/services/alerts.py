@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from backend.accounts.scope import staff_scope
 from backend.common.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
+from backend.common.photos import SanitizedPhoto
 from backend.geo.models import Precinct
 from backend.geo.selectors import precinct_for_point
 
 from .. import presenters
 from ..events import EventType, alert_event_record, alert_for_views
 from ..models import Alert, AlertPhoto, AlertStatus, AlertStep, Category, ReporterRecord
-from ..photos import SanitizedPhoto
 from ..presenters import AlertRelated
 from .photos import photo_store, stored_files_delete
 

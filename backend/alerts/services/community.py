@@ -5,10 +5,10 @@ from django.db import connection, transaction
 
 from backend.accounts.scope import staff_scope
 from backend.common.errors import DomainError, Forbidden, NotFound
+from backend.common.photos import SanitizedPhoto
 
 from ..events import EventType, alert_event_record
 from ..models import Alert, AlertInformation, Zone, ZoneKind
-from ..photos import SanitizedPhoto
 from .alerts import ERROR_OUT_OF_SCOPE
 from .photos import photo_store, stored_files_delete
 

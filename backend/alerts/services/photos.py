@@ -7,9 +7,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from backend.common.errors import DomainError
+from backend.common.photos import PhotoRejected, SanitizedPhoto, sanitize_photo
 
 from ..models import AlertPhoto
-from ..photos import PhotoRejected, SanitizedPhoto, sanitize_photo
 
 MAX_PHOTOS_PER_UPLOAD = 5
 ERROR_TOO_MANY_PHOTOS = f"At most {MAX_PHOTOS_PER_UPLOAD} photos per upload."

@@ -31,3 +31,12 @@ WEBPUSH_ALLOWED_HOSTS = [*WEBPUSH_ALLOWED_HOSTS, "127.0.0.1"]
 
 # Tests wrap each case in a transaction on one connection; a pool would hand out others.
 DATABASES["default"]["OPTIONS"].pop("pool", None)
+
+# The station: signing keys of this run (tests/plugins/station.py creates them), mail to a local SMTP server.
+STATION_SIGNING_KEYS_DIR = env.path(
+    "STATION_SIGNING_KEYS_DIR", default=str(BASE_DIR / "var" / f"test-station-keys-{os.getpid()}")
+)
+STATION_PUBLIC_URL = "http://testserver"
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = "127.0.0.1"
+EMAIL_PORT = env.int("EMAIL_PORT", default=2525)
