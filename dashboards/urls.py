@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .station import views as station
 
 app_name = "dashboards"
 urlpatterns = [
@@ -13,4 +14,21 @@ urlpatterns = [
     path("despacho/", views.dispatch, name="dispatch"),
     path("mando/", views.command, name="command"),
     path("sw.js", views.service_worker, name="service-worker"),
+    # Comisaría Virtual
+    path("comisaria/", station.services, name="station-services"),
+    path("comisaria/denuncias/<slug:code>/", station.complaint_form, name="station-complaint"),
+    path("comisaria/constancias/<slug:code>/", station.constancia_form, name="station-constancia"),
+    path("comisaria/documentos/", station.my_documents, name="station-documents"),
+    path("comisaria/documentos/<str:folio>/", station.document_detail, name="station-document"),
+    path("comisaria/documentos/<str:folio>/pdf/", station.document_pdf, name="station-document-pdf"),
+    path("comisaria/sesion/", station.session_keepalive, name="station-keepalive"),
+    path("comisaria/revision/", station.review_list, name="station-review"),
+    path("comisaria/revision/<str:folio>/", station.review_detail, name="station-review-detail"),
+    path(
+        "comisaria/revision/<str:folio>/evidencia/<int:evidence_id>/",
+        station.review_evidence,
+        name="station-review-evidence",
+    ),
+    path("verificar/", station.verify, name="station-verify"),
+    path("verificar/<str:code>/", station.verify, name="station-verify-code"),
 ]

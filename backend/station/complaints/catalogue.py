@@ -7,7 +7,7 @@ the formal-report offense type code in analytics' catalogue (analytics maps comp
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from ..fields import Field
 
@@ -18,7 +18,7 @@ class ComplaintType:
     title: str
     description: str
     fields: tuple[Field, ...] = ()
-    items_label: str = N_("What was taken")
+    items_label: str = gettext_noop("What was taken")
     items_required: bool = True
 
     @property
@@ -26,14 +26,16 @@ class ComplaintType:
         return self.code
 
 
-_SUSPECT = Field("suspect", N_("Who did it, if you know"), required=False, help=N_("A name or a description."))
-_SUSPECT_RUT = Field("suspect_rut", N_("Their RUT, if you know it"), kind="rut", required=False)
+_SUSPECT = Field(
+    "suspect", gettext_noop("Who did it, if you know"), required=False, help=gettext_noop("A name or a description.")
+)
+_SUSPECT_RUT = Field("suspect_rut", gettext_noop("Their RUT, if you know it"), kind="rut", required=False)
 _ANIMALS = (
-    ("dog", N_("Dog")),
-    ("cat", N_("Cat")),
-    ("horse", N_("Horse")),
-    ("bird", N_("Bird")),
-    ("other", N_("Other animal")),
+    ("dog", gettext_noop("Dog")),
+    ("cat", gettext_noop("Cat")),
+    ("horse", gettext_noop("Horse")),
+    ("bird", gettext_noop("Bird")),
+    ("other", gettext_noop("Other animal")),
 )
 
 COMPLAINT_TYPES: dict[str, ComplaintType] = {
@@ -41,30 +43,30 @@ COMPLAINT_TYPES: dict[str, ComplaintType] = {
     for complaint_type in (
         ComplaintType(
             "simple_theft",
-            N_("Simple theft (hurto simple)"),
-            N_("Someone took something of yours without violence and without you noticing."),
+            gettext_noop("Simple theft (hurto simple)"),
+            gettext_noop("Someone took something of yours without violence and without you noticing."),
             (_SUSPECT,),
         ),
         ComplaintType(
             "found_property_theft",
-            N_("Theft of found property (hurto de hallazgo)"),
-            N_("You lost something, and whoever found it kept it."),
-            (Field("where_lost", N_("Where you lost it")), _SUSPECT),
+            gettext_noop("Theft of found property (hurto de hallazgo)"),
+            gettext_noop("You lost something, and whoever found it kept it."),
+            (Field("where_lost", gettext_noop("Where you lost it")), _SUSPECT),
         ),
         ComplaintType(
             "aggravated_theft",
-            N_("Aggravated theft (hurto agravado)"),
-            N_("A theft by someone you trusted or in a place that makes it more serious."),
+            gettext_noop("Aggravated theft (hurto agravado)"),
+            gettext_noop("A theft by someone you trusted or in a place that makes it more serious."),
             (
                 Field(
                     "circumstance",
-                    N_("What made it more serious"),
+                    gettext_noop("What made it more serious"),
                     kind="choice",
                     choices=(
-                        ("trusted_person", N_("Someone I trusted took it")),
-                        ("worker", N_("A worker or employee took it")),
-                        ("lodging", N_("It was taken where I was staying")),
-                        ("other", N_("Something else")),
+                        ("trusted_person", gettext_noop("Someone I trusted took it")),
+                        ("worker", gettext_noop("A worker or employee took it")),
+                        ("lodging", gettext_noop("It was taken where I was staying")),
+                        ("other", gettext_noop("Something else")),
                     ),
                 ),
                 _SUSPECT,
@@ -73,77 +75,83 @@ COMPLAINT_TYPES: dict[str, ComplaintType] = {
         ),
         ComplaintType(
             "property_damage",
-            N_("Damage to property (daños)"),
-            N_("Someone broke or damaged something of yours."),
-            (Field("damaged_property", N_("What was damaged"), help=N_("For example: car window, front gate.")),),
-            items_label=N_("What it costs to repair"),
+            gettext_noop("Damage to property (daños)"),
+            gettext_noop("Someone broke or damaged something of yours."),
+            (
+                Field(
+                    "damaged_property",
+                    gettext_noop("What was damaged"),
+                    help=gettext_noop("For example: car window, front gate."),
+                ),
+            ),
+            items_label=gettext_noop("What it costs to repair"),
         ),
         ComplaintType(
             "animal_cruelty",
-            N_("Animal cruelty (maltrato animal)"),
-            N_("Someone hurt or neglected an animal."),
+            gettext_noop("Animal cruelty (maltrato animal)"),
+            gettext_noop("Someone hurt or neglected an animal."),
             (
-                Field("animal_type", N_("Type of animal"), kind="choice", choices=_ANIMALS, public=True),
-                Field("how", N_("How it happened"), kind="textarea"),
-                Field("animal_owner", N_("Who the animal belongs to, if you know"), required=False),
+                Field("animal_type", gettext_noop("Type of animal"), kind="choice", choices=_ANIMALS, public=True),
+                Field("how", gettext_noop("How it happened"), kind="textarea"),
+                Field("animal_owner", gettext_noop("Who the animal belongs to, if you know"), required=False),
             ),
             items_required=False,
         ),
         ComplaintType(
             "vehicle_accessory_theft",
-            N_("Theft of vehicle accessories"),
-            N_("Someone took parts or things from your vehicle: mirrors, wheels, the radio."),
+            gettext_noop("Theft of vehicle accessories"),
+            gettext_noop("Someone took parts or things from your vehicle: mirrors, wheels, the radio."),
             (
-                Field("plate", N_("Licence plate"), kind="plate"),
-                Field("vehicle", N_("Make and model"), help=N_("For example: Toyota Yaris.")),
+                Field("plate", gettext_noop("Licence plate"), kind="plate"),
+                Field("vehicle", gettext_noop("Make and model"), help=gettext_noop("For example: Toyota Yaris.")),
             ),
         ),
         ComplaintType(
             "surprise_robbery",
-            N_("Surprise robbery (robo por sorpresa)"),
-            N_("Someone snatched something from you by surprise, for example your phone or bag."),
-            (Field("injured", N_("Were you hurt?"), kind="yesno"), _SUSPECT),
+            gettext_noop("Surprise robbery (robo por sorpresa)"),
+            gettext_noop("Someone snatched something from you by surprise, for example your phone or bag."),
+            (Field("injured", gettext_noop("Were you hurt?"), kind="yesno"), _SUSPECT),
         ),
         ComplaintType(
             "embezzlement",
-            N_("Embezzlement (apropiación indebida)"),
-            N_("You lent or entrusted something and the person did not give it back."),
+            gettext_noop("Embezzlement (apropiación indebida)"),
+            gettext_noop("You lent or entrusted something and the person did not give it back."),
             (
                 Field(
                     "handed_over_as",
-                    N_("How you handed it over"),
+                    gettext_noop("How you handed it over"),
                     kind="choice",
                     choices=(
-                        ("loan", N_("A loan")),
-                        ("rental", N_("A rental")),
-                        ("deposit", N_("For safekeeping")),
-                        ("work", N_("For a job or repair")),
+                        ("loan", gettext_noop("A loan")),
+                        ("rental", gettext_noop("A rental")),
+                        ("deposit", gettext_noop("For safekeeping")),
+                        ("work", gettext_noop("For a job or repair")),
                     ),
                 ),
-                Field("suspect", N_("Who has it"), help=N_("A name or a description.")),
+                Field("suspect", gettext_noop("Who has it"), help=gettext_noop("A name or a description.")),
                 _SUSPECT_RUT,
             ),
         ),
         ComplaintType(
             "fraud",
-            N_("Fraud (estafa)"),
-            N_("Someone deceived you to take your money or things."),
+            gettext_noop("Fraud (estafa)"),
+            gettext_noop("Someone deceived you to take your money or things."),
             (
                 Field(
                     "channel",
-                    N_("How they contacted you"),
+                    gettext_noop("How they contacted you"),
                     kind="choice",
                     choices=(
-                        ("phone", N_("Phone call or message")),
-                        ("internet", N_("Internet or social media")),
-                        ("in_person", N_("In person")),
+                        ("phone", gettext_noop("Phone call or message")),
+                        ("internet", gettext_noop("Internet or social media")),
+                        ("in_person", gettext_noop("In person")),
                     ),
                 ),
-                Field("reference", N_("Transfer or order number, if any"), required=False),
+                Field("reference", gettext_noop("Transfer or order number, if any"), required=False),
                 _SUSPECT,
                 _SUSPECT_RUT,
             ),
-            items_label=N_("What you lost"),
+            items_label=gettext_noop("What you lost"),
         ),
     )
 }

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from backend.accounts.scope import staff_scope
 from backend.common.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
@@ -31,17 +32,19 @@ from .catalogue import COMPLAINT_TYPES
 from .evidence import evidence_store, stored_files_delete
 
 FORMAL_REPORT_SYNC_TASK = "backend.analytics.tasks.online_complaint_sync"
-ERROR_ALREADY_REPORTED = (
+ERROR_ALREADY_REPORTED = gettext_noop(
     "A fact is reported only once. You already reported it, so we cannot take it here; "
     "ask the police unit or the Fiscalía where you reported it."
 )
-ERROR_OUTSIDE = "This place is outside every precinct we serve."
-ERROR_UNKNOWN_COMUNA = "Unknown comuna."
-ERROR_SUBMISSION_REUSED = "This form was already sent with other answers. Reload the form to file a new complaint."
+ERROR_OUTSIDE = gettext_noop("This place is outside every precinct we serve.")
+ERROR_UNKNOWN_COMUNA = gettext_noop("Unknown comuna.")
+ERROR_SUBMISSION_REUSED = gettext_noop(
+    "This form was already sent with other answers. Reload the form to file a new complaint."
+)
 ERROR_ILLEGAL_STEP = "A complaint that is '{current}' cannot become '{target}'."
-ERROR_NOTE_REQUIRED = "Write the reason; the complainant will read it."
-ERROR_OUT_OF_SCOPE = "This complaint belongs to a precinct outside yours."
-ERROR_NOT_WAITING = "This complaint is not waiting for more information."
+ERROR_NOTE_REQUIRED = gettext_noop("Write the reason; the complainant will read it.")
+ERROR_OUT_OF_SCOPE = gettext_noop("This complaint belongs to a precinct outside yours.")
+ERROR_NOT_WAITING = gettext_noop("This complaint is not waiting for more information.")
 
 S = ComplaintStatus
 ACTIONS: dict[str, str] = {
@@ -142,11 +145,11 @@ def _facts(data: ComplaintInput, precinct: Precinct, location: Point | None) -> 
     occurred = display_value(_OCCURRED, data.occurred_at)[0]
     place = data.address or (f"{location.y:.5f}, {location.x:.5f}" if location else "")
     facts = [
-        Fact("Offense", complaint_type.title, translate=True),
-        Fact("When it happened", occurred),
-        Fact("Where", place),
-        Fact("Comuna", precinct.name),
-        Fact("What happened", data.narrative),
+        Fact(gettext_noop("Offense"), complaint_type.title, translate=True),
+        Fact(gettext_noop("When it happened"), occurred),
+        Fact(gettext_noop("Where"), place),
+        Fact(gettext_noop("Comuna"), precinct.name),
+        Fact(gettext_noop("What happened"), data.narrative),
     ]
     for spec in complaint_type.fields:
         value, translate = display_value(spec, data.details.get(spec.name))
@@ -157,9 +160,9 @@ def _facts(data: ComplaintInput, precinct: Precinct, location: Point | None) -> 
             Fact(complaint_type.items_label, f"{item['description']}: {display_value(_MONEY, item['value'])[0]}")
         )
     public = [
-        Fact("Offense", complaint_type.title, translate=True),
-        Fact("Date of the fact", data.occurred_at.strftime("%d-%m-%Y")),
-        Fact("Comuna", precinct.name),
+        Fact(gettext_noop("Offense"), complaint_type.title, translate=True),
+        Fact(gettext_noop("Date of the fact"), timezone.localtime(data.occurred_at).strftime("%d-%m-%Y")),
+        Fact(gettext_noop("Comuna"), precinct.name),
     ]
     return facts, public
 
@@ -192,7 +195,7 @@ def complaint_file(*, complainant, data: ComplaintInput) -> ComplaintFiling:
                 owner=complainant,
                 holder_run=complainant.rut,
                 holder_name=complainant.get_full_name(),
-                title="Complaint receipt",
+                title=gettext_noop("Complaint receipt"),
                 subtitle=COMPLAINT_TYPES[data.offense].title,
                 facts=facts,
                 public_facts=public_facts,

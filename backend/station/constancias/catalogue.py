@@ -6,7 +6,7 @@ names a person. A constancia has no expiry of its own (``validity_days`` None): 
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from ..fields import Field
 
@@ -21,16 +21,16 @@ class ConstanciaKind:
     validity_days: int | None = None
 
 
-_WHEN = Field("occurred_on", N_("Date of the fact"), kind="date", public=True)
-_COMUNA = Field("comuna", N_("Comuna where it happened"), kind="comuna", public=True)
-_NARRATIVE = Field("narrative", N_("Tell us what happened"), kind="textarea")
-_NARRATIVE_OPTIONAL = Field("narrative", N_("Anything else to record"), kind="textarea", required=False)
+_WHEN = Field("occurred_on", gettext_noop("Date of the fact"), kind="date", public=True)
+_COMUNA = Field("comuna", gettext_noop("Comuna where it happened"), kind="comuna", public=True)
+_NARRATIVE = Field("narrative", gettext_noop("Tell us what happened"), kind="textarea")
+_NARRATIVE_OPTIONAL = Field("narrative", gettext_noop("Anything else to record"), kind="textarea", required=False)
 _CARRIERS = (
     ("entel", "Entel"),
     ("movistar", "Movistar"),
     ("claro", "Claro"),
     ("wom", "WOM"),
-    ("other", N_("Other company")),
+    ("other", gettext_noop("Other company")),
 )
 
 CONSTANCIA_KINDS: dict[str, ConstanciaKind] = {
@@ -38,22 +38,22 @@ CONSTANCIA_KINDS: dict[str, ConstanciaKind] = {
     for kind in (
         ConstanciaKind(
             "home_abandonment",
-            N_("Home abandonment"),
-            N_("Your spouse or partner left the shared home."),
+            gettext_noop("Home abandonment"),
+            gettext_noop("Your spouse or partner left the shared home."),
             (
-                Field("person_name", N_("Full name of the person who left")),
-                Field("person_rut", N_("Their RUT, if you know it"), kind="rut", required=False),
+                Field("person_name", gettext_noop("Full name of the person who left")),
+                Field("person_rut", gettext_noop("Their RUT, if you know it"), kind="rut", required=False),
                 Field(
                     "relationship",
-                    N_("Your relationship"),
+                    gettext_noop("Your relationship"),
                     kind="choice",
                     choices=(
-                        ("spouse", N_("Spouse")),
-                        ("civil_partner", N_("Civil partner")),
-                        ("cohabitant", N_("Living together")),
+                        ("spouse", gettext_noop("Spouse")),
+                        ("civil_partner", gettext_noop("Civil partner")),
+                        ("cohabitant", gettext_noop("Living together")),
                     ),
                 ),
-                Field("home_address", N_("Address of the home")),
+                Field("home_address", gettext_noop("Address of the home")),
                 _WHEN,
                 _COMUNA,
                 _NARRATIVE_OPTIONAL,
@@ -61,27 +61,27 @@ CONSTANCIA_KINDS: dict[str, ConstanciaKind] = {
         ),
         ConstanciaKind(
             "labor_breach",
-            N_("Labor breach"),
-            N_("Your employer or your worker did not meet what you agreed."),
+            gettext_noop("Labor breach"),
+            gettext_noop("Your employer or your worker did not meet what you agreed."),
             (
                 Field(
                     "declarant_side",
-                    N_("You are"),
+                    gettext_noop("You are"),
                     kind="choice",
-                    choices=(("worker", N_("The worker")), ("employer", N_("The employer"))),
+                    choices=(("worker", gettext_noop("The worker")), ("employer", gettext_noop("The employer"))),
                     public=True,
                 ),
-                Field("counterpart_name", N_("Name of the other side (person or company)")),
-                Field("counterpart_rut", N_("RUT of the other side"), kind="rut"),
+                Field("counterpart_name", gettext_noop("Name of the other side (person or company)")),
+                Field("counterpart_rut", gettext_noop("RUT of the other side"), kind="rut"),
                 Field(
                     "breach",
-                    N_("What was not met"),
+                    gettext_noop("What was not met"),
                     kind="choice",
                     choices=(
-                        ("unpaid_wages", N_("Wages were not paid")),
-                        ("absence", N_("The worker did not come to work")),
-                        ("dismissal", N_("Dismissal without notice")),
-                        ("other", N_("Something else")),
+                        ("unpaid_wages", gettext_noop("Wages were not paid")),
+                        ("absence", gettext_noop("The worker did not come to work")),
+                        ("dismissal", gettext_noop("Dismissal without notice")),
+                        ("other", gettext_noop("Something else")),
                     ),
                 ),
                 _WHEN,
@@ -91,11 +91,15 @@ CONSTANCIA_KINDS: dict[str, ConstanciaKind] = {
         ),
         ConstanciaKind(
             "lost_documents",
-            N_("Lost documents"),
-            N_("You lost your identity card, driving licence or other documents."),
+            gettext_noop("Lost documents"),
+            gettext_noop("You lost your identity card, driving licence or other documents."),
             (
-                Field("documents", N_("Which documents you lost"), help=N_("For example: identity card, licence.")),
-                Field("document_numbers", N_("Their numbers, if you know them"), required=False),
+                Field(
+                    "documents",
+                    gettext_noop("Which documents you lost"),
+                    help=gettext_noop("For example: identity card, licence."),
+                ),
+                Field("document_numbers", gettext_noop("Their numbers, if you know them"), required=False),
                 _WHEN,
                 _COMUNA,
                 _NARRATIVE_OPTIONAL,
@@ -103,36 +107,39 @@ CONSTANCIA_KINDS: dict[str, ConstanciaKind] = {
         ),
         ConstanciaKind(
             "lost_mobile_phone",
-            N_("Lost mobile phone"),
-            N_("For your phone company, to block the phone and the line."),
+            gettext_noop("Lost mobile phone"),
+            gettext_noop("For your phone company, to block the phone and the line."),
             (
-                Field("phone_number", N_("Phone number"), kind="phone"),
-                Field("carrier", N_("Phone company"), kind="choice", choices=_CARRIERS, public=True),
+                Field("phone_number", gettext_noop("Phone number"), kind="phone"),
+                Field("carrier", gettext_noop("Phone company"), kind="choice", choices=_CARRIERS, public=True),
                 Field(
-                    "imei", N_("IMEI (15 digits)"), kind="imei", help=N_("It is on the box. Dial *#06# on the phone.")
+                    "imei",
+                    gettext_noop("IMEI (15 digits)"),
+                    kind="imei",
+                    help=gettext_noop("It is on the box. Dial *#06# on the phone."),
                 ),
-                Field("model", N_("Make and model"), required=False),
+                Field("model", gettext_noop("Make and model"), required=False),
                 _WHEN,
                 _COMUNA,
             ),
         ),
         ConstanciaKind(
             "visitation_breach",
-            N_("Visitation schedule not met"),
-            N_("The child's other parent did not meet the visits the court set."),
+            gettext_noop("Visitation schedule not met"),
+            gettext_noop("The child's other parent did not meet the visits the court set."),
             (
-                Field("other_parent_name", N_("Full name of the other parent")),
-                Field("other_parent_rut", N_("Their RUT, if you know it"), kind="rut", required=False),
-                Field("children", N_("Names of the children")),
-                Field("court_case", N_("Court case number (RIT), if any"), required=False),
+                Field("other_parent_name", gettext_noop("Full name of the other parent")),
+                Field("other_parent_rut", gettext_noop("Their RUT, if you know it"), kind="rut", required=False),
+                Field("children", gettext_noop("Names of the children")),
+                Field("court_case", gettext_noop("Court case number (RIT), if any"), required=False),
                 Field(
                     "what_happened",
-                    N_("What happened"),
+                    gettext_noop("What happened"),
                     kind="choice",
                     choices=(
-                        ("not_handed_over", N_("The child was not handed over")),
-                        ("not_picked_up", N_("The child was not picked up")),
-                        ("not_returned", N_("The child was not returned on time")),
+                        ("not_handed_over", gettext_noop("The child was not handed over")),
+                        ("not_picked_up", gettext_noop("The child was not picked up")),
+                        ("not_returned", gettext_noop("The child was not returned on time")),
                     ),
                 ),
                 _WHEN,
@@ -142,39 +149,39 @@ CONSTANCIA_KINDS: dict[str, ConstanciaKind] = {
         ),
         ConstanciaKind(
             "unpaid_child_support",
-            N_("Unpaid child support"),
-            N_("The person who must pay child support did not pay."),
+            gettext_noop("Unpaid child support"),
+            gettext_noop("The person who must pay child support did not pay."),
             (
-                Field("debtor_name", N_("Full name of who must pay")),
-                Field("debtor_rut", N_("Their RUT, if you know it"), kind="rut", required=False),
-                Field("court_case", N_("Court case number (RIT), if any"), required=False),
-                Field("monthly_amount", N_("Monthly amount in pesos"), kind="money"),
-                Field("months_unpaid", N_("Months unpaid"), kind="count"),
+                Field("debtor_name", gettext_noop("Full name of who must pay")),
+                Field("debtor_rut", gettext_noop("Their RUT, if you know it"), kind="rut", required=False),
+                Field("court_case", gettext_noop("Court case number (RIT), if any"), required=False),
+                Field("monthly_amount", gettext_noop("Monthly amount in pesos"), kind="money"),
+                Field("months_unpaid", gettext_noop("Months unpaid"), kind="count"),
                 _WHEN,
                 _NARRATIVE_OPTIONAL,
             ),
         ),
         ConstanciaKind(
             "injured_firefighter",
-            N_("Injured firefighter"),
-            N_("For the CMF: a volunteer firefighter was hurt in an act of service."),
+            gettext_noop("Injured firefighter"),
+            gettext_noop("For the CMF: a volunteer firefighter was hurt in an act of service."),
             (
-                Field("fire_department", N_("Fire department (Cuerpo de Bomberos)"), public=True),
-                Field("company", N_("Company (compañía)")),
-                Field("emergency", N_("The emergency you attended")),
-                Field("injuries", N_("Your injuries"), kind="textarea"),
-                Field("medical_centre", N_("Where you were treated"), required=False),
+                Field("fire_department", gettext_noop("Fire department (Cuerpo de Bomberos)"), public=True),
+                Field("company", gettext_noop("Company (compañía)")),
+                Field("emergency", gettext_noop("The emergency you attended")),
+                Field("injuries", gettext_noop("Your injuries"), kind="textarea"),
+                Field("medical_centre", gettext_noop("Where you were treated"), required=False),
                 _WHEN,
                 _COMUNA,
             ),
         ),
         ConstanciaKind(
             "police_conduct",
-            N_("Complaint about police conduct"),
-            N_("Tell us about how a police officer treated you."),
+            gettext_noop("Complaint about police conduct"),
+            gettext_noop("Tell us about how a police officer treated you."),
             (
-                Field("unit", N_("Police unit, if you know it"), required=False),
-                Field("officer", N_("Name or number of the officer, if you know it"), required=False),
+                Field("unit", gettext_noop("Police unit, if you know it"), required=False),
+                Field("officer", gettext_noop("Name or number of the officer, if you know it"), required=False),
                 _WHEN,
                 _COMUNA,
                 _NARRATIVE,
@@ -182,11 +189,11 @@ CONSTANCIA_KINDS: dict[str, ConstanciaKind] = {
         ),
         ConstanciaKind(
             "lost_residence_certificate",
-            N_("Lost permanent-residence certificate"),
-            N_("You lost the certificate of your permanent residence in Chile."),
+            gettext_noop("Lost permanent-residence certificate"),
+            gettext_noop("You lost the certificate of your permanent residence in Chile."),
             (
-                Field("nationality", N_("Your nationality")),
-                Field("certificate_number", N_("Certificate number, if you know it"), required=False),
+                Field("nationality", gettext_noop("Your nationality")),
+                Field("certificate_number", gettext_noop("Certificate number, if you know it"), required=False),
                 _WHEN,
                 _COMUNA,
                 _NARRATIVE_OPTIONAL,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from backend.common.errors import Conflict, DomainError
 from backend.geo.models import Precinct
@@ -21,8 +22,10 @@ from ..models import Constancia, DocumentKind
 from ..notifications.tasks import constancia_issued_email
 from .catalogue import CONSTANCIA_KINDS
 
-ERROR_UNKNOWN_COMUNA = "Unknown comuna."
-ERROR_SUBMISSION_REUSED = "This form was already sent with other answers. Reload the form to ask for a new constancia."
+ERROR_UNKNOWN_COMUNA = gettext_noop("Unknown comuna.")
+ERROR_SUBMISSION_REUSED = gettext_noop(
+    "This form was already sent with other answers. Reload the form to ask for a new constancia."
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def constancia_issue(*, citizen, data: ConstanciaInput) -> ConstanciaIssue:
         precinct = Precinct.objects.filter(code=data.answers["comuna"]).first()
         if precinct is None:
             raise DomainError(ERROR_UNKNOWN_COMUNA, field="answers.comuna")
-    facts, public_facts = [], [Fact("Constancia", kind.title, translate=True)]
+    facts, public_facts = [], [Fact(gettext_noop("Constancia"), kind.title, translate=True)]
     for spec in kind.fields:
         value = data.answers.get(spec.name)
         text, translate = (precinct.name, False) if spec.kind == "comuna" and precinct else display_value(spec, value)
@@ -82,7 +85,7 @@ def constancia_issue(*, citizen, data: ConstanciaInput) -> ConstanciaIssue:
                 holder_run=citizen.rut,
                 holder_name=citizen.get_full_name(),
                 title=kind.title,
-                subtitle="Constancia",
+                subtitle=gettext_noop("Constancia"),
                 facts=facts,
                 public_facts=public_facts,
                 language=data.language,

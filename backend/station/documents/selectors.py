@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from ..models import DocumentStatus, IssuedDocument
 from .codes import InvalidCode, code_format, code_parse
@@ -13,13 +14,13 @@ from .keys import KeyRing, keyring_load
 from .services import signed_content, signing_keys_directory
 from .tokens import TokenCheck, TokenStatus, facts_digest, token_verify_with
 
-MESSAGE_VALID = "This document is valid."
-MESSAGE_REVOKED = "This document was revoked. It no longer certifies anything."
-MESSAGE_EXPIRED = "This document expired. It was valid only until the date shown."
-MESSAGE_NOT_YET_VALID = "This document is not valid yet."
-MESSAGE_UNKNOWN = "We issued no document with this code. Check the code, or the document may be forged."
-MESSAGE_TAMPERED = "This document's signature does not match. It was altered or forged."
-MESSAGE_KEY_WITHDRAWN = "This document was signed with a key we withdrew. It is not valid."
+MESSAGE_VALID = gettext_noop("This document is valid.")
+MESSAGE_REVOKED = gettext_noop("This document was revoked. It no longer certifies anything.")
+MESSAGE_EXPIRED = gettext_noop("This document expired. It was valid only until the date shown.")
+MESSAGE_NOT_YET_VALID = gettext_noop("This document is not valid yet.")
+MESSAGE_UNKNOWN = gettext_noop("We issued no document with this code. Check the code, or the document may be forged.")
+MESSAGE_TAMPERED = gettext_noop("This document's signature does not match. It was altered or forged.")
+MESSAGE_KEY_WITHDRAWN = gettext_noop("This document was signed with a key we withdrew. It is not valid.")
 
 
 class VerificationStatus(enum.StrEnum):

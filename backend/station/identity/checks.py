@@ -1,6 +1,8 @@
+from django.utils.translation import gettext_noop
+
 from backend.common.errors import Forbidden
 
-ERROR_NOT_VERIFIED = "Filing needs ClaveÚnica, or an account whose identity a police unit verified."
+ERROR_NOT_VERIFIED = gettext_noop("Filing needs ClaveÚnica, or an account whose identity a police unit verified.")
 
 
 class NotVerified(Forbidden):
