@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from backend.common.errors import _flatten
 from backend.geo.models import Precinct
@@ -16,16 +16,16 @@ from backend.station.fields import Field
 ITEM_ROWS = 3
 # Names of the common complaint inputs and how the page labels them (English msgids).
 COMPLAINT_LABELS = {
-    "occurred_at": "When it happened",
-    "location": "Where it happened",
-    "address": "Address",
-    "comuna": "Comuna",
-    "narrative": "What happened",
-    "items": "What was taken",
-    "reported_elsewhere": "Did you already report this to the police or the Fiscalía?",
-    "contact_email": "Email for updates",
-    "evidence": "Photos (optional)",
-    "submission_key": "Form",
+    "occurred_at": gettext_noop("When it happened"),
+    "location": gettext_noop("Where it happened"),
+    "address": gettext_noop("Address"),
+    "comuna": gettext_noop("Comuna"),
+    "narrative": gettext_noop("What happened"),
+    "items": gettext_noop("What was taken"),
+    "reported_elsewhere": gettext_noop("Did you already report this to the police or the Fiscalía?"),
+    "contact_email": gettext_noop("Email for updates"),
+    "evidence": gettext_noop("Photos (optional)"),
+    "submission_key": gettext_noop("Form"),
 }
 
 

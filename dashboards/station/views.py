@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -45,12 +45,14 @@ from .forms import (
 REVIEW_ROLES = STATION_REVIEW_ROLES
 # What the person reads next to each status (English msgids).
 NEXT_STEPS = {
-    ComplaintStatus.RECEIVED: "Staff of your precinct will review your complaint. We write to you at each change.",
-    ComplaintStatus.UNDER_REVIEW: "An officer is reviewing your complaint.",
-    ComplaintStatus.INFORMATION_REQUESTED: "The officer needs more information. Answer below.",
-    ComplaintStatus.ACCEPTED: "Your complaint was accepted. It will be sent to the Fiscalía.",
-    ComplaintStatus.FORWARDED: "The Fiscalía now leads the case. Ask them about it with your folio.",
-    ComplaintStatus.REJECTED: "Your complaint was rejected. Read the reason below.",
+    ComplaintStatus.RECEIVED: gettext_noop(
+        "Staff of your precinct will review your complaint. We write to you at each change."
+    ),
+    ComplaintStatus.UNDER_REVIEW: gettext_noop("An officer is reviewing your complaint."),
+    ComplaintStatus.INFORMATION_REQUESTED: gettext_noop("The officer needs more information. Answer below."),
+    ComplaintStatus.ACCEPTED: gettext_noop("Your complaint was accepted. It will be sent to the Fiscalía."),
+    ComplaintStatus.FORWARDED: gettext_noop("The Fiscalía now leads the case. Ask them about it with your folio."),
+    ComplaintStatus.REJECTED: gettext_noop("Your complaint was rejected. Read the reason below."),
 }
 
 

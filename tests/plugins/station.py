@@ -44,7 +44,11 @@ class Mailbox:
 
 @pytest.fixture(scope="session")
 def _smtp_server():
+    import logging
+
     from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
 
     handler = Mailbox()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
