@@ -9,6 +9,7 @@ APT_PACKAGES := postgresql-15-postgis-3 gdal-bin libgdal-dev chromium fonts-deja
 DATABASE_NAME ?= vigia
 HOST ?= 127.0.0.1
 PORT ?= 8000
+CLAVEUNICA_PORT ?= 8001
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help setup services database demo test lint pytest bench clean
@@ -70,15 +71,20 @@ pytest: setup
 
 test: setup lint pytest
 
+# The demo's ClaveÚnica is a local test provider (manage.py claveunica_fake) with the four sandbox RUNs.
+demo: export CLAVEUNICA_BASE_URL ?= http://$(HOST):$(CLAVEUNICA_PORT)
+demo: export STATION_PUBLIC_URL ?= http://$(HOST):$(PORT)
 demo: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_precincts fixtures/precincts/south_precinct.geojson
 	$(PY) manage.py demo_setup
+	$(PY) manage.py station_signing_keys ensure
 	$(PY) manage.py collectstatic --noinput -v0
-	@echo "Starting the Celery worker (log: var/celery.log) and the ASGI server on http://$(HOST):$(PORT)"
+	@echo "Starting the Celery worker (log: var/celery.log), the local ClaveÚnica on http://$(HOST):$(CLAVEUNICA_PORT) (log: var/claveunica.log) and the ASGI server on http://$(HOST):$(PORT)"
 	@mkdir -p var
 	$(VENV)/bin/celery -A backend.config worker --loglevel=INFO --concurrency=2 >var/celery.log 2>&1 & \
-	  trap 'kill %1 2>/dev/null' EXIT; \
+	  $(PY) manage.py claveunica_fake --host $(HOST) --port $(CLAVEUNICA_PORT) >var/claveunica.log 2>&1 & \
+	  trap 'kill %1 %2 2>/dev/null' EXIT; \
 	  $(VENV)/bin/uvicorn backend.config.asgi:application --host $(HOST) --port $(PORT) --workers 2 --no-access-log
 
 # Long: builds its own databases (vigia_bench, vigia_bench_rt) with a million rows each; see BENCHMARKS.md.
@@ -88,6 +94,7 @@ bench: setup
 	$(PY) bench/bench_alerts.py
 	$(PY) bench/bench_analytics.py
 	$(PY) bench/bench_realtime.py
+	$(PY) bench/bench_station.py
 
 clean:
 	rm -rf $(STAMPS) $(VENV) var
