@@ -383,3 +383,13 @@ def test_the_pdf_is_tagged_with_its_language_and_shows_folio_and_code(client_for
     assert document.folio in text
     assert code_format(document.code) in text
     assert reader.metadata.title == f"Extravío de documentos {document.folio}"
+
+
+def test_rendering_a_pdf_leaves_the_photo_sanitiser_strict(keys_directory):
+    from PIL import ImageFile
+
+    from backend.station.documents.pdf import document_pdf_bytes
+
+    document_pdf_bytes(issue())
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -19,8 +19,20 @@ def document_context(document: IssuedDocument) -> dict:
     }
 
 
-def document_pdf_bytes(document: IssuedDocument) -> bytes:
+def _weasyprint_html():
+    from PIL import ImageFile
+
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
     from weasyprint import HTML
+
+    # Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process. The photo sanitiser
+    # (backend/common/photos.py) relies on truncated files failing, and our PDFs embed no bitmap: put it back.
+    ImageFile.LOAD_TRUNCATED_IMAGES = previous
+    return HTML
+
+
+def document_pdf_bytes(document: IssuedDocument) -> bytes:
+    HTML = _weasyprint_html()  # noqa: N806 - WeasyPrint's class
 
     with translation.override(document.language):
         html = render_to_string("station/documents/document_pdf.html", document_context(document))
