@@ -27,9 +27,8 @@ from pathlib import Path
 os.environ.setdefault("BENCH_DATABASE", "vigia_station_bench")
 KEYS = Path(tempfile.mkdtemp(prefix="vigia-bench-keys-"))
 os.environ["STATION_SIGNING_KEYS_DIR"] = str(KEYS)
-os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
-QUEUE = f"bench-station-{os.getpid()}"
-os.environ["CELERY_TASK_DEFAULT_QUEUE"] = QUEUE
+# A broker database of the station's own (BENCH_STATION_BROKER_URL), so no other worker takes its tasks.
+os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_STATION_BROKER_URL", "redis://127.0.0.1:6379/6")
 
 from _django import BENCH_DATABASE, ROOT, machine, setup_django  # noqa: E402
 from _server import asgi_server  # noqa: E402
@@ -78,16 +77,29 @@ def citizen_get():
     return user
 
 
-def issuing_rate(citizen, comuna: str, count: int) -> float:
+def issuing_rate(citizen, comuna: str, count: int, *, threads: int = 1) -> float:
+    """Constancias per second from one process; with ``threads``, as a server's request threads would issue."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
     from backend.station.documents import services
 
     original = services.pdf_render_enqueue
-    services.pdf_render_enqueue = lambda **kwargs: None  # phase 1 measures issuing without the PDF
+    services.pdf_render_enqueue = lambda **kwargs: None  # this phase measures issuing without the PDF
+
+    def batch(size: int) -> None:
+        try:
+            for _ in range(size):
+                issue_one(citizen, comuna)
+        finally:
+            connections.close_all()
+
     try:
         started = time.perf_counter()
-        for _ in range(count):
-            issue_one(citizen, comuna)
-        return count / (time.perf_counter() - started)
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(batch, [count // threads] * threads))
+        return (count // threads) * threads / (time.perf_counter() - started)
     finally:
         services.pdf_render_enqueue = original
 
@@ -124,7 +136,7 @@ def pdf_latency(citizen, comuna: str, *, rate: float, seconds: float) -> tuple[f
            "DATABASE_URL": f"postgis://postgres@127.0.0.1:5432/{BENCH_DATABASE}"}  # fmt: skip
     log = Path(tempfile.mkdtemp()) / "celery.log"
     worker = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "backend.config", "worker", "-Q", QUEUE,
+        [str(Path(sys.executable).parent / "celery"), "-A", "backend.config", "worker",
          "--concurrency=2", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
         cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -143,6 +155,8 @@ def pdf_latency(citizen, comuna: str, *, rate: float, seconds: float) -> tuple[f
         deadline = time.monotonic() + 120
         while IssuedDocument.objects.filter(id__in=ids, pdf="").exists() and time.monotonic() < deadline:
             time.sleep(0.2)
+        if not IssuedDocument.objects.filter(id__in=ids).exclude(pdf="").exists():
+            raise RuntimeError(f"The worker rendered no PDF:\n{log.read_text()[-2000:]}")
         waits = sorted(
             (rendered - created).total_seconds()
             for created, rendered in IssuedDocument.objects.filter(id__in=ids).values_list(
@@ -204,6 +218,8 @@ def main() -> None:
 
     rate = issuing_rate(citizen, comuna, args.issue)
     print(f"Issuing constancias without the PDF (serializer, folio, Ed25519 signature, insert): {rate:.0f}/s")
+    rate = issuing_rate(citizen, comuna, args.issue, threads=4)
+    print(f"  the same from 4 threads of one process (each its own connection): {rate:.0f}/s")
     missing = DOCUMENTS - IssuedDocument.objects.count()
     if missing > 0:
         issuing_rate(citizen, comuna, missing)

@@ -57,9 +57,6 @@ def _replay(*, citizen, data: ConstanciaInput) -> Constancia | None:
 def constancia_issue(*, citizen, data: ConstanciaInput) -> ConstanciaIssue:
     """Issue a constancia now: the person gets the signed document (HTML at once, the PDF moments later)."""
     identity_verified_require(citizen)
-    original = _replay(citizen=citizen, data=data)
-    if original is not None:
-        return ConstanciaIssue(constancia=original, is_new=False)
     kind = CONSTANCIA_KINDS[data.kind]
     precinct = None
     if data.answers.get("comuna"):
@@ -104,8 +101,10 @@ def constancia_issue(*, citizen, data: ConstanciaInput) -> ConstanciaIssue:
                 submission_key=data.submission_key,
                 request_fingerprint=data.fingerprint(),
             )
-            transaction.on_commit(lambda: constancia_issued_email.delay(constancia.id))
+            if constancia.contact_email:
+                transaction.on_commit(lambda: constancia_issued_email.delay(constancia.id))
     except IntegrityError:
+        # The unique (citizen, submission_key) is the idempotency check: a repeat lands here, rolled back whole.
         original = _replay(citizen=citizen, data=data)
         if original is None:
             raise
