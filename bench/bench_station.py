@@ -25,7 +25,8 @@ import uuid
 from pathlib import Path
 
 os.environ.setdefault("BENCH_DATABASE", "vigia_station_bench")
-KEYS = Path(tempfile.mkdtemp(prefix="vigia-bench-keys-"))
+# Kept between runs: documents a previous run issued must still verify.
+KEYS = Path(__file__).resolve().parents[1] / "var" / "bench-station-keys"
 os.environ["STATION_SIGNING_KEYS_DIR"] = str(KEYS)
 # A broker database of the station's own (BENCH_STATION_BROKER_URL), so no other worker takes its tasks.
 os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_STATION_BROKER_URL", "redis://127.0.0.1:6379/6")
@@ -223,7 +224,10 @@ def main() -> None:
     missing = DOCUMENTS - IssuedDocument.objects.count()
     if missing > 0:
         issuing_rate(citizen, comuna, missing)
-    documents = list(IssuedDocument.objects.order_by("?")[:500])
+    from backend.station.documents.keys import keyring_load
+
+    active = keyring_load(KEYS).active_kid
+    documents = list(IssuedDocument.objects.filter(key_id=active).order_by("?")[:500])
     print(f"Offline token verification, one core: {offline_rate(documents[0].token):.0f}/s")
     print(f"PDF render (WeasyPrint, PDF/UA-1), in process: median {pdf_render_ms(documents[0]):.0f} ms")
     p50, p95, count = pdf_latency(citizen, comuna, rate=4.0, seconds=10.0)
