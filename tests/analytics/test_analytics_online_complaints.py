@@ -16,11 +16,17 @@ from backend.analytics.services.formal_reports import formal_report_rows_read, f
 from backend.analytics.services.online_complaints import online_complaints_sync
 from backend.station.complaints.services import ComplaintInput, complaint_file, complaint_review
 from tests.factories import PrecinctFactory
+from tests.factories.analytics import offense_type
 from tests.factories.geo import cell_center
 from tests.factories.station import station_officer, verified_citizen
 
 pytestmark = pytest.mark.django_db
 OCCURRED = dt.datetime(2025, 5, 2, 21, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _offense_catalogue():
+    offense_type()  # re-seeds the catalogue a transactional test may have flushed
 
 
 @pytest.fixture
