@@ -5,11 +5,12 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .make
-# Pango (libpango-1.0-0, libpangoft2-1.0-0) is what WeasyPrint lays the PDF pack out with.
-APT_PACKAGES := postgresql-15-postgis-3 gdal-bin libgdal-dev chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
+# Pango (libpango-1.0-0, libpangoft2-1.0-0) and HarfBuzz's subsetter are what WeasyPrint lays PDFs out with.
+APT_PACKAGES := postgresql-15-postgis-3 gdal-bin libgdal-dev chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 DATABASE_NAME ?= vigia
 HOST ?= 127.0.0.1
 PORT ?= 8000
+CLAVEUNICA_PORT ?= 8001
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help setup services database demo test lint pytest bench clean
@@ -71,20 +72,26 @@ pytest: setup
 
 test: setup lint pytest
 
+# The demo's ClaveÚnica is a local test provider (manage.py claveunica_fake) with the four sandbox RUNs.
+demo: export CLAVEUNICA_BASE_URL ?= http://$(HOST):$(CLAVEUNICA_PORT)
+demo: export STATION_PUBLIC_URL ?= http://$(HOST):$(PORT)
 demo: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_precincts fixtures/precincts/south_precinct.geojson
 	$(PY) manage.py demo_setup
+	$(PY) manage.py station_signing_keys ensure
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "Starting two event relays (one active, one standby; log: var/relay.log), the Celery worker with beat"
-	@echo "(var/celery.log) and the ASGI server on http://$(HOST):$(PORT)"
+	@echo "(var/celery.log), the local ClaveÚnica on http://$(HOST):$(CLAVEUNICA_PORT) (var/claveunica.log)"
+	@echo "and the ASGI server on http://$(HOST):$(PORT)"
 	@mkdir -p var
 	@# nice: a PDF pack or a prefecture-wide count must not slow the pages and the alert button down.
 	scripts/supervise.sh var/relay.log $(PY) manage.py relay_events & \
 	  scripts/supervise.sh var/relay.log $(PY) manage.py relay_events & \
 	  nice -n 10 $(VENV)/bin/celery -A backend.config worker --beat --schedule var/celerybeat-schedule \
 	    --loglevel=INFO --concurrency=2 >var/celery.log 2>&1 & \
-	  trap 'kill %1 %2 %3 2>/dev/null' EXIT; \
+	  $(PY) manage.py claveunica_fake --host $(HOST) --port $(CLAVEUNICA_PORT) >var/claveunica.log 2>&1 & \
+	  trap 'kill %1 %2 %3 %4 2>/dev/null' EXIT; \
 	  $(VENV)/bin/uvicorn backend.config.asgi:application --host $(HOST) --port $(PORT) --workers 2 --no-access-log --no-proxy-headers
 
 # Long: builds its own databases (vigia_bench, vigia_bench_rt) with a million rows each; see BENCHMARKS.md.
@@ -96,6 +103,7 @@ bench: setup
 	$(PY) bench/bench_packs.py
 	$(PY) bench/bench_realtime.py
 	$(PY) bench/bench_auth.py
+	$(PY) bench/bench_station.py
 
 clean:
 	rm -rf $(STAMPS) $(VENV) var

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from backend.accounts.models import Role
 from backend.accounts.scope import user_has_role
 
-from .access import ALERT_BUTTON_ROLES, COMMAND_ROLES, COMMUNITY_ROLES, DISPATCH_ROLES
+from .access import (
+    ALERT_BUTTON_ROLES,
+    COMMAND_ROLES,
+    COMMUNITY_ROLES,
+    DISPATCH_ROLES,
+    STATION_REVIEW_ROLES,
+    STATION_ROLES,
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,18 @@ PAGES = (
         _("Command dashboard"),
         _("The monthly STOP pack: maps, hotspots, dark figure and adoption, with CSV downloads."),
         COMMAND_ROLES,
+    ),
+    Page(
+        "dashboards:station-services",
+        _("Comisaría Virtual"),
+        _("File a complaint or get a constancia online, and follow it with its folio."),
+        STATION_ROLES,
+    ),
+    Page(
+        "dashboards:station-review",
+        _("Complaint review"),
+        _("Online complaints of your precincts: accept, ask for more information, reject or forward."),
+        STATION_REVIEW_ROLES,
     ),
 )
 

@@ -1,13 +1,13 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import tiles, views
+from .station import views as station
 
 app_name = "dashboards"
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(next_page="dashboards:login"), name="logout"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/register/", views.register, name="register"),
     path("alerta/", views.alert_button, name="alert-button"),
     path("comunidad/", views.community, name="community"),
@@ -15,4 +15,21 @@ urlpatterns = [
     path("mando/", views.command, name="command"),
     path("sw.js", views.service_worker, name="service-worker"),
     path("tiles/basemap.pmtiles", tiles.basemap_archive, name="basemap-archive"),
+    # Comisaría Virtual
+    path("comisaria/", station.services, name="station-services"),
+    path("comisaria/denuncias/<slug:code>/", station.complaint_form, name="station-complaint"),
+    path("comisaria/constancias/<slug:code>/", station.constancia_form, name="station-constancia"),
+    path("comisaria/documentos/", station.my_documents, name="station-documents"),
+    path("comisaria/documentos/<str:folio>/", station.document_detail, name="station-document"),
+    path("comisaria/documentos/<str:folio>/pdf/", station.document_pdf, name="station-document-pdf"),
+    path("comisaria/sesion/", station.session_keepalive, name="station-keepalive"),
+    path("comisaria/revision/", station.review_list, name="station-review"),
+    path("comisaria/revision/<str:folio>/", station.review_detail, name="station-review-detail"),
+    path(
+        "comisaria/revision/<str:folio>/evidencia/<int:evidence_id>/",
+        station.review_evidence,
+        name="station-review-evidence",
+    ),
+    path("verificar/", station.verify, name="station-verify"),
+    path("verificar/<str:code>/", station.verify, name="station-verify-code"),
 ]

@@ -21,6 +21,7 @@ from backend.accounts.services import neighbor_register
 from backend.accounts.throttling import address_rate_allows
 from backend.alerts.messaging import cap
 from backend.common.errors import DomainError
+from backend.station.identity.logout import provider_logout_url, signed_in_with_claveunica
 
 from .access import ALERT_BUTTON_ROLES, COMMAND_ROLES, COMMUNITY_ROLES, DISPATCH_ROLES, role_required
 from .forms import NeighborRegisterForm
@@ -42,6 +43,18 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         return landing_url(self.request.user)
+
+
+class LogoutView(auth_views.LogoutView):
+    """A ClaveÚnica session must end at ClaveÚnica too (its integration rules), which then sends the person back."""
+
+    next_page = "dashboards:login"
+
+    def post(self, request, *args, **kwargs):
+        leave_claveunica = signed_in_with_claveunica(request)
+        provider_url = provider_logout_url(request) if leave_claveunica else None
+        response = super().post(request, *args, **kwargs)
+        return redirect(provider_url) if provider_url else response
 
 
 def register(request):

@@ -5,7 +5,7 @@ from channels.layers import channel_layers
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-pytest_plugins = ["tests.plugins.realtime", "tests.plugins.browser"]
+pytest_plugins = ["tests.plugins.realtime", "tests.plugins.browser", "tests.plugins.station"]
 
 
 def _delete_own_cache_keys() -> None:

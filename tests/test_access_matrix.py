@@ -28,9 +28,10 @@ from tests.factories.accounts import api_token
 from tests.factories.alerts import ZoneFactory, box_around
 from tests.factories.analytics import FormalReportFactory, IncidentLinkFactory
 from tests.factories.geo import CELL_DEGREES, ORIGIN_LAT, ORIGIN_LON
+from tests.factories.station import station_officer, verified_citizen
 
 ROLES = ("anonymous", "neighbor_a", "neighbor_b", "dispatcher_a", "dispatcher_b", "firefighter_a", "commander",
-         "administrator")  # fmt: skip
+         "administrator", "officer_a")  # fmt: skip
 MONTH = "2024-03"
 WHEN = dt.datetime(2024, 3, 10, 15, 0, tzinfo=dt.UTC)
 
@@ -48,20 +49,26 @@ SECRETS = {
     "b_phone": "+56900000002",
     "officer_a": "Cabo Aguirre",
     "hidden_text": "TEXTO-OCULTO",
+    # The station: neighbor_a's complaint and RUT (verification shows only a masked RUN).
+    "a_narrative": "NARRATIVA-PRIVADA-DE-LA-DENUNCIA",
+    "a_rut": "15123456",
 }
 # What each role may never read anywhere. Reporters see their own alert; dispatch sees its precinct.
 PERSONAL = {"a_exact", "b_exact", "a_description", "b_description", "a_name", "a_phone", "b_name", "b_phone"}
+COMPLAINT = {"a_narrative", "a_rut"}
 FORBIDDEN = {
-    "anonymous": PERSONAL | {"officer_a", "hidden_text"},
+    "anonymous": PERSONAL | COMPLAINT | {"officer_a", "hidden_text"},
     # neighbor_a reports in A and follows B; neighbor_b reports in B, follows A and added information to A.
     "neighbor_a": {"b_exact", "b_description", "b_name", "b_phone", "officer_a", "hidden_text"},
-    "neighbor_b": {"a_exact", "a_description", "a_name", "a_phone", "officer_a", "hidden_text"},
-    "dispatcher_a": {"b_exact", "b_description", "b_phone"},
-    "dispatcher_b": {"a_exact", "a_description", "a_name", "a_phone", "officer_a", "hidden_text"},
+    "neighbor_b": {"a_exact", "a_description", "a_name", "a_phone", "officer_a", "hidden_text"} | COMPLAINT,
+    "dispatcher_a": {"b_exact", "b_description", "b_phone"} | COMPLAINT,
+    "dispatcher_b": {"a_exact", "a_description", "a_name", "a_phone", "officer_a", "hidden_text"} | COMPLAINT,
     # Bomberos of A: the carabineros alerts of A are not theirs.
-    "firefighter_a": PERSONAL | {"officer_a", "hidden_text"},
-    "commander": PERSONAL | {"officer_a", "hidden_text"},
+    "firefighter_a": PERSONAL | COMPLAINT | {"officer_a", "hidden_text"},
+    "commander": PERSONAL | COMPLAINT | {"officer_a", "hidden_text"},
     "administrator": set(),
+    # The station officer of A reviews neighbor_a's complaint; alerts are not theirs.
+    "officer_a": PERSONAL - {"a_name"} | {"officer_a", "hidden_text"},
 }
 
 
@@ -83,7 +90,9 @@ def build_world() -> World:
     prefecture = PrefectureFactory()
     precinct_a = PrecinctFactory(column=0, code="13105", name="El Bosque", prefecture=prefecture)
     precinct_b = PrecinctFactory(column=1, code="13112", name="La Pintana", prefecture=prefecture)
-    neighbor_a = UserFactory(username="neighbor_a", first_name="Reportera", last_name="Alfa", phone=SECRETS["a_phone"])
+    neighbor_a = verified_citizen(
+        username="neighbor_a", first_name="Reportera", last_name="Alfa", phone=SECRETS["a_phone"], rut="15123456-9"
+    )
     neighbor_b = UserFactory(username="neighbor_b", first_name="Reportero", last_name="Beta", phone=SECRETS["b_phone"])
     ZoneFactory(member=neighbor_a, boundary=box_around(B_LAT, B_LON, half_size=0.003))
     ZoneFactory(member=neighbor_b, boundary=box_around(A_LAT, A_LON, half_size=0.003))
@@ -96,6 +105,7 @@ def build_world() -> World:
         "firefighter_a": staff_user(Role.AGENCY_OPERATOR, [precinct_a], agency=Agency.BOMBEROS),
         "commander": staff_user(Role.COMMANDER, prefecture=prefecture),
         "administrator": UserFactory(role=Role.ADMINISTRATOR, username="admin", is_staff=True),
+        "officer_a": station_officer([precinct_a], first_name="Oficial", last_name="Comisaría"),
     }
 
     def alert(reporter, lat, lon, description, **extra):
@@ -127,6 +137,11 @@ def build_world() -> World:
     client = APIClient()
     client.force_authenticate(user=users["dispatcher_a"])
     job = client.get(f"/api/analytics/stop-pack/?precinct={precinct_a.code}&month={MONTH}").json()
+    client.force_authenticate(user=neighbor_a)
+    complaint = client.post("/api/station/complaints/", complaint_body(), format="multipart")
+    assert complaint.status_code == 201, complaint.json()
+    constancia = client.post("/api/station/constancias/", constancia_body(), format="json")
+    assert constancia.status_code == 201, constancia.json()
     return World(
         users=users,
         objects={
@@ -142,8 +157,40 @@ def build_world() -> World:
             "link": link,
             "zone_a": Zone.objects.get(member=neighbor_a),
             "job_id": job["id"],
+            "complaint": complaint.json(),
+            "evidence_id": complaint_evidence_id(complaint.json()["folio"]),
+            "constancia": constancia.json(),
         },
     )
+
+
+def complaint_evidence_id(folio: str) -> int:
+    from backend.station.models import ComplaintEvidence
+
+    return ComplaintEvidence.objects.get(complaint__folio=folio).id
+
+
+def complaint_body() -> dict:
+    return {
+        "offense": "simple_theft",
+        "occurred_at": "2025-05-02T21:30:00-04:00",
+        "lat": A_LAT,
+        "lon": A_LON,
+        "narrative": SECRETS["a_narrative"],
+        "items": json.dumps([{"description": "Billetera", "value": 25000}]),
+        "details": json.dumps({"suspect": ""}),
+        "reported_elsewhere": "false",
+        "contact_email": "alfa@example.cl",
+        "submission_key": "00000000-0000-4000-8000-000000000001",
+        "evidence": [png()],
+    }
+
+
+def constancia_body() -> dict:
+    answers = {"phone_number": "+56 9 8765 4321", "carrier": "entel", "imei": "490154203237518",
+               "model": "Moto G", "occurred_on": "2025-05-01", "comuna": "13105"}  # fmt: skip
+    return {"kind": "lost_mobile_phone", "answers": answers, "contact_email": "alfa@example.cl",
+            "submission_key": "00000000-0000-4000-8000-000000000002"}  # fmt: skip
 
 
 def everyone(status: int) -> dict:
@@ -155,8 +202,9 @@ def authenticated(status: int, **exceptions) -> dict:
 
 
 NEIGHBORS_ONLY = {"dispatcher_a": 403, "dispatcher_b": 403, "firefighter_a": 403, "commander": 403,
-                  "administrator": 403}  # fmt: skip
-NOT_NEIGHBORS = {"neighbor_a": 403, "neighbor_b": 403}
+                  "administrator": 403, "officer_a": 403}  # fmt: skip
+# Neighbors, and station officers (who work on complaints, not on alerts or analytics).
+NOT_NEIGHBORS = {"neighbor_a": 403, "neighbor_b": 403, "officer_a": 403}
 # Dispatch views: dispatchers, agency operators and administrators, each in scope.
 DISPATCH_A = authenticated(404, **NOT_NEIGHBORS, commander=403, dispatcher_a=200, administrator=200)
 # Commanders, dispatchers and administrators (analytics, mass messages), in scope.
@@ -235,7 +283,7 @@ def cases(world: World) -> list[Case]:
             "api/alerts/<int:alert_id>/",
             "get",
             f"/api/alerts/{a}/",
-            {**DISPATCH_A, "neighbor_a": 200, "neighbor_b": 404, "commander": 404},
+            {**DISPATCH_A, "neighbor_a": 200, "neighbor_b": 404, "commander": 404, "officer_a": 404},
         ),  # fmt: skip
         Case(
             "api/alerts/<int:alert_id>/steps/",
@@ -264,13 +312,13 @@ def cases(world: World) -> list[Case]:
             "api/alerts/<int:alert_id>/photos/<int:photo_id>/",
             "get",
             f"/api/alerts/{a}/photos/{photo}/",
-            {**DISPATCH_A, "neighbor_a": 200, "neighbor_b": 404, "commander": 404},
+            {**DISPATCH_A, "neighbor_a": 200, "neighbor_b": 404, "commander": 404, "officer_a": 404},
         ),  # fmt: skip
         Case(
             "api/alerts/<int:alert_id>/photos/<int:photo_id>/thumbnail/",
             "get",
             f"/api/alerts/{a}/photos/{info_photo}/thumbnail/",
-            {**DISPATCH_A, "neighbor_a": 404, "neighbor_b": 200, "commander": 404},
+            {**DISPATCH_A, "neighbor_a": 404, "neighbor_b": 200, "commander": 404, "officer_a": 404},
         ),  # fmt: skip
         Case(
             "api/alerts/<int:alert_id>/photos/<int:photo_id>/approve/",
@@ -390,6 +438,88 @@ def cases(world: World) -> list[Case]:
             f"/api/analytics/links/{o['link'].id}/unlink/",
             {**COMMAND_A, "dispatcher_b": 404},
         ),  # fmt: skip
+        *station_cases(world),
+    ]
+
+
+def station_cases(world: World) -> list[Case]:
+    o = world.objects
+    folio, document = o["complaint"]["folio"], o["constancia"]["folio"]
+    code = o["constancia"]["code"]
+    mine = authenticated(404, neighbor_a=200)
+    officers = authenticated(403, officer_a=200, administrator=200)
+    return [
+        Case("api/station/services/", "get", "/api/station/services/", everyone(200)),
+        Case("api/station/keys/", "get", "/api/station/keys/", everyone(200)),
+        Case("api/station/verify/<str:code>/", "get", f"/api/station/verify/{code}/", everyone(200)),
+        Case("api/station/verify/token/", "post", "/api/station/verify/token/", everyone(200), {"token": "a.b.c"}),
+        Case("api/station/complaints/", "get", "/api/station/complaints/", authenticated(200)),
+        Case(
+            "api/station/complaints/",
+            "post",
+            "/api/station/complaints/",
+            authenticated(403, neighbor_a=201),
+            {**complaint_body(), "submission_key": "00000000-0000-4000-8000-000000000003", "evidence": []},
+            format="multipart",
+        ),  # fmt: skip
+        Case("api/station/complaints/<str:folio>/", "get", f"/api/station/complaints/{folio}/", mine),
+        Case(
+            "api/station/complaints/<str:folio>/reply/",
+            "post",
+            f"/api/station/complaints/{folio}/reply/",
+            authenticated(404, neighbor_a=409),
+            {"information": "más datos"},
+        ),  # fmt: skip
+        Case("api/station/constancias/", "get", "/api/station/constancias/", authenticated(200)),
+        Case(
+            "api/station/constancias/",
+            "post",
+            "/api/station/constancias/",
+            authenticated(403, neighbor_a=201),
+            {**constancia_body(), "submission_key": "00000000-0000-4000-8000-000000000004"},
+        ),  # fmt: skip
+        Case("api/station/constancias/<str:folio>/", "get", f"/api/station/constancias/{document}/", mine),
+        Case("api/station/documents/", "get", "/api/station/documents/", authenticated(200)),
+        Case("api/station/documents/<str:folio>/", "get", f"/api/station/documents/{document}/", mine),
+        Case(
+            "api/station/documents/<str:folio>/pdf/",
+            "get",
+            f"/api/station/documents/{document}/pdf/",
+            authenticated(404, neighbor_a=202),
+            check_body=False,
+        ),  # fmt: skip
+        # A form's draft (each person's own) starts empty, with the key that makes its submission idempotent.
+        Case(
+            "api/station/drafts/<str:form>/", "get", "/api/station/drafts/complaint:simple_theft/", authenticated(200)
+        ),  # fmt: skip
+        Case(
+            "api/station/drafts/<str:form>/",
+            "put",
+            "/api/station/drafts/complaint:simple_theft/",
+            authenticated(200),
+            {"data": {"narrative": "borrador"}},
+        ),  # fmt: skip
+        Case(
+            "api/station/drafts/<str:form>/",
+            "delete",
+            "/api/station/drafts/complaint:simple_theft/",
+            authenticated(204),
+        ),  # fmt: skip
+        Case("api/station/review/", "get", "/api/station/review/", officers),
+        Case("api/station/review/<str:folio>/", "get", f"/api/station/review/{folio}/", officers),
+        Case(
+            "api/station/review/<str:folio>/actions/",
+            "post",
+            f"/api/station/review/{folio}/actions/",
+            officers,
+            {"action": "accept"},
+        ),  # fmt: skip
+        Case(
+            "api/station/review/<str:folio>/evidence/<int:evidence_id>/",
+            "get",
+            f"/api/station/review/{folio}/evidence/{o['evidence_id']}/",
+            officers,
+        ),  # fmt: skip
     ]
 
 
@@ -460,6 +590,7 @@ STREAMS = ("/ws/dispatch/", "/ws/community/", "/ws/alerts/{a}/", "/ws/alerts/{b}
 # None: the socket is accepted; a number: it is closed with that code.
 WS_EXPECTED = {
     "anonymous": (4401, 4401, 4401, 4401),
+    "officer_a": (4403, None, 4403, 4403),
     "neighbor_a": (4403, None, None, 4403),
     "neighbor_b": (4403, None, 4403, None),
     "dispatcher_a": (None, None, 4403, 4403),

@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     COMMANDER = "commander", _("Commander")
     AGENCY_OPERATOR = "agency_operator", _("Agency operator")
     ADMINISTRATOR = "administrator", _("Administrator")
+    STATION_OFFICER = "station_officer", _("Station officer")
 
 
 class Agency(models.TextChoices):
@@ -22,6 +23,13 @@ class Agency(models.TextChoices):
     BOMBEROS = "bomberos", _("Bomberos")
     AMBULANCE = "ambulance", _("Ambulance (SAMU)")
     MUNICIPALITY = "municipality", _("Municipality")
+
+
+class IdentityVerification(models.TextChoices):
+    """How we know a person is who their RUT says: filing a formal complaint needs one of these."""
+
+    CLAVEUNICA = "claveunica", _("ClaveÚnica")
+    IN_PERSON = "in_person", _("In person, with an identity card, at a police unit")
 
 
 def validate_rut(value: str) -> None:
@@ -40,14 +48,31 @@ class User(AbstractUser):
     phone = models.CharField(max_length=20, blank=True)
     precincts = models.ManyToManyField(Precinct, blank=True, related_name="staff")
     prefecture = models.ForeignKey(Prefecture, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
+    identity_verified_by = models.CharField(max_length=20, choices=IdentityVerification.choices, blank=True)
+    identity_verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
+            # A verified identity is always a verified RUT, and says how and when.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(identity_verified_by="", identity_verified_at__isnull=True)
+                    | (
+                        ~models.Q(identity_verified_by="")
+                        & models.Q(identity_verified_at__isnull=False, rut__isnull=False)
+                    )
+                ),
+                name="identity_verification_complete",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(role="agency_operator") | ~models.Q(agency=""),
                 name="agency_operator_has_agency",
             ),
         ]
+
+    @property
+    def is_identity_verified(self) -> bool:
+        return bool(self.identity_verified_by and self.rut)
 
     def save(self, *args, **kwargs) -> None:
         if self.rut:

@@ -1,6 +1,6 @@
 """Who may see what: the scope checks every API and websocket reuses.
 
-Dispatchers and agency operators are scoped to precincts; commanders to a prefecture or to
+Dispatchers, agency operators and station officers are scoped to precincts; commanders to a prefecture or to
 precincts; administrators see everything; neighbors see only their own private data.
 """
 
@@ -12,7 +12,9 @@ from backend.geo.models import Precinct
 
 from .models import Role, User
 
-STAFF_ROLES = frozenset({Role.DISPATCHER, Role.COMMANDER, Role.AGENCY_OPERATOR, Role.ADMINISTRATOR})
+STAFF_ROLES = frozenset(
+    {Role.DISPATCHER, Role.COMMANDER, Role.AGENCY_OPERATOR, Role.ADMINISTRATOR, Role.STATION_OFFICER}
+)
 DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.AGENCY_OPERATOR})
 # Who may open alerts in full (within their scope): the dispatch console's users.
 DISPATCH_VIEW_ROLES = DISPATCH_ROLES | {Role.ADMINISTRATOR}

@@ -13,10 +13,12 @@ OFFENSE_TYPES = [
     ("surprise_robbery", "Robo por sorpresa", "Surprise robbery", "violent", ["robbery_in_progress", "theft"]),
     ("fraud", "Estafa", "Fraud", "property", ["suspicious_person", "theft"]),
     ("found_property_theft", "Hurto de hallazgo", "Theft of found property", "property", ["theft"]),
+    # An online complaint type of the Comisaría Virtual (backend/station/complaints/catalogue.py).
+    ("aggravated_theft", "Hurto agravado", "Aggravated theft", "property", ["theft"]),
     (
         "robbery_with_violence",
         "Robo con violencia o intimidación",
-        "Aggravated theft / robbery with violence",
+        "Robbery with violence or intimidation",
         "violent",
         ["robbery_in_progress", "violence", "shots_fired", "vehicle_theft"],
     ),

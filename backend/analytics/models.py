@@ -40,8 +40,20 @@ class ReportSource(models.TextChoices):
     ONLINE_COMPLAINT = "online_complaint", _("Online complaint")
 
 
+class FormalReportQuerySet(models.QuerySet):
+    def counted(self) -> "FormalReportQuerySet":
+        """Reports that count as incidents: an online complaint that a police record also describes (the record
+        carries its folio in ``complaint_folio``) is the same incident, so only the police record counts."""
+        described_by_record = FormalReport.objects.filter(
+            source=ReportSource.POLICE_RECORDS, complaint_folio=models.OuterRef("external_id")
+        )
+        return self.filter(Q(source=ReportSource.POLICE_RECORDS) | ~models.Exists(described_by_record))
+
+
 class FormalReport(TimeStampedModel):
     """A denuncia or caso policial: the formal source of the capture–recapture pair."""
+
+    objects = FormalReportQuerySet.as_manager()
 
     offense_type = models.ForeignKey(OffenseType, on_delete=models.PROTECT, related_name="formal_reports")
     occurred_at = models.DateTimeField()
@@ -52,6 +64,8 @@ class FormalReport(TimeStampedModel):
     is_gap = models.BooleanField(default=False)
     source = models.CharField(max_length=20, choices=ReportSource.choices)
     external_id = models.CharField(max_length=64)
+    # A police record of an incident first filed online names the complaint's folio (see counted()).
+    complaint_folio = models.CharField(max_length=20, blank=True, default="")
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -61,7 +75,12 @@ class FormalReport(TimeStampedModel):
                 condition=Q(filed_at__gte=F("occurred_at")), name="formalreport_filed_after_occurred"
             ),
         ]
-        indexes = [models.Index(fields=["precinct", "occurred_at"], name="formalreport_precinct_occurred")]
+        indexes = [
+            models.Index(fields=["precinct", "occurred_at"], name="formalreport_precinct_occurred"),
+            models.Index(
+                fields=["complaint_folio"], condition=~Q(complaint_folio=""), name="formalreport_complaint_folio"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source}:{self.external_id}"

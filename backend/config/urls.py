@@ -9,11 +9,14 @@ api_patterns = [
     path("accounts/", include("backend.accounts.urls")),
     path("", include("backend.alerts.urls")),
     path("analytics/", include("backend.analytics.urls")),
+    path("station/", include("backend.station.urls")),
 ]
 
 urlpatterns = [
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # ClaveÚnica sign-in (mozilla-django-oidc): /claveunica/authenticate/ and /claveunica/callback/.
+    path("claveunica/", include("backend.station.identity.urls")),
     path("", include("dashboards.urls")),
 ]

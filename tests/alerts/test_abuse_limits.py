@@ -11,10 +11,10 @@ from rest_framework.test import APIClient
 
 from backend.accounts.models import Role
 from backend.alerts.incidents.information import INFORMATION_LIMITS
-from backend.alerts.incidents.photos import CODE_REQUEST_PIXELS, CODE_TOO_LARGE, MAX_PHOTO_PIXELS, MAX_REQUEST_PIXELS
 from backend.alerts.incidents.services import ALERT_RATE_LIMITS, ERROR_BLOCKED_REPORTER
 from backend.alerts.models import Alert, AlertInformation, AlertPhoto, ReporterRecord
 from backend.common.models import RateLimitBucket
+from backend.common.photos import CODE_REQUEST_PIXELS, CODE_TOO_LARGE, MAX_PHOTO_PIXELS, MAX_REQUEST_PIXELS
 from backend.common.ratelimit import rate_limit_buckets_prune
 from tests.factories import PrecinctFactory, UserFactory
 from tests.factories.alerts import AlertFactory, ZoneFactory

@@ -26,6 +26,12 @@ def test_production_refuses_the_default_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_the_demo_claveunica_secret():
+    result = run_with({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "k" * 50, "CLAVEUNICA_CLIENT_SECRET": ""})
+    assert result.returncode != 0
+    assert "CLAVEUNICA_CLIENT_SECRET" in result.stderr
+
+
 def test_production_starts_when_configured():
-    result = run_with({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "k" * 50})
+    result = run_with({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "k" * 50, "CLAVEUNICA_CLIENT_SECRET": "s" * 40})
     assert result.returncode == 0, result.stderr

@@ -41,13 +41,14 @@ def test_demo_setup_creates_one_account_per_role_with_the_printed_password(south
     output = demo_setup()
 
     assert {user.role for user in User.objects.all()} == set(Role.values)
-    for username in ("vecino", "despacho", "mando", "bomberos", "admin"):
+    for username in ("vecino", "despacho", "mando", "bomberos", "admin", "comisaria"):
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
         assert username in output
     assert DEMO_PASSWORD in output
     for path in ("/alerta/", "/comunidad/", "/despacho/", "/mando/"):
         assert path in output
     assert set(User.objects.get(username="despacho").precincts.all()) == set(south_precinct)
+    assert set(User.objects.get(username="comisaria").precincts.all()) == set(south_precinct)
     assert User.objects.get(username="bomberos").agency == "bomberos"
     assert User.objects.get(username="admin").is_superuser
 

@@ -7,10 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from backend.accounts.models import Role
-from backend.alerts.incidents.photos import inspect_photo
 from backend.alerts.incidents.services import AlertInput, alert_create, alert_transition
 from backend.alerts.messaging.services import MessageContent, MessageTarget, mass_message_send
 from backend.alerts.models import Alert, AlertPhoto, AlertStatus, MassMessage, MessageStatus
+from backend.common.photos import inspect_photo
 from tests.factories import PrecinctFactory, UserFactory, staff_user
 from tests.factories.geo import cell_center
 from tests.plugins.browser import outside_event_loop

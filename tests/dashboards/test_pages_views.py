@@ -197,7 +197,7 @@ def test_home_lists_every_page_and_the_navigation_only_those_of_the_role(client)
     for path in PAGES:
         assert f'href="{path}"' in html
     navigation = html[html.index('<ul class="nav-links">') : html.index("</nav>")]
-    assert re.findall(r'href="([^"]+)"', navigation) == ["/alerta/", "/comunidad/"]
+    assert re.findall(r'href="([^"]+)"', navigation) == ["/alerta/", "/comunidad/", "/comisaria/"]
 
 
 def test_the_service_worker_is_served_from_the_root_and_never_caches_the_api(client):

@@ -296,7 +296,13 @@ def vapid_key_file(realtime_directory) -> Path:
 
 @pytest.fixture(scope="session")
 def realtime_environment(
-    django_db_setup, django_db_blocker, realtime_directory, _fake_fcm_server, _fake_webpush_server, vapid_key_file
+    django_db_setup,
+    django_db_blocker,
+    realtime_directory,
+    _fake_fcm_server,
+    _fake_webpush_server,
+    vapid_key_file,
+    station_environment,
 ) -> dict[str, str]:
     """Environment for subprocesses: the test database, this run's channel prefix and queue, the fakes."""
     from django.conf import settings
@@ -325,6 +331,7 @@ def realtime_environment(
         "RELAY_STANDBY_SECONDS": "0.2",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
+        **station_environment,
     }
 
 

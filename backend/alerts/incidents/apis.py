@@ -14,13 +14,13 @@ from backend.accounts.permissions import IsDispatch, IsNeighbor
 from backend.common.errors import DomainError
 from backend.common.openapi import FORMAT_PARAMETER, geojson_or_json
 from backend.common.parsers import JSONParser
+from backend.common.photos import MAX_PHOTO_BYTES
 from backend.common.renderers import GEOJSON_FIRST, JSON_FIRST, wants_geojson
 
 from .. import presenters, schemas
 from ..models import Category
 from ..presenters import GeoJsonPage
 from .information import information_add, information_hide
-from .photos import MAX_PHOTO_BYTES
 from .selectors import (
     DispatchFilters,
     alert_response_times,

@@ -4,11 +4,11 @@ from django.db import transaction
 
 from backend.accounts.scope import staff_scope
 from backend.common.errors import Forbidden, NotFound
+from backend.common.photos import InspectedPhoto
 from backend.common.ratelimit import Limit, rate_limit_check, rate_limit_consume
 
 from ..models import Alert, AlertInformation, Zone
 from .events import EventType, alert_event_record, alert_events_information_hidden
-from .photos import InspectedPhoto
 from .services import ERROR_ALERT_NOT_FOUND
 from .uploads import photo_store, photos_sanitize, stored_files_delete
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from backend.accounts.scope import staff_scope
 from backend.common.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
+from backend.common.photos import InspectedPhoto, SanitizedPhoto
 from backend.common.ratelimit import Limit, rate_limit_check, rate_limit_consume
 from backend.geo.models import Precinct
 from backend.geo.selectors import precinct_for_point
@@ -20,7 +21,6 @@ from .. import presenters
 from ..models import Alert, AlertPhoto, AlertStatus, AlertStep, Event, ReporterRecord
 from ..presenters import AlertRelated, alert_for_views
 from .events import EventType, alert_event_record
-from .photos import InspectedPhoto, SanitizedPhoto
 from .selectors import category_active
 from .uploads import photo_store, photos_sanitize, stored_files_delete
 

@@ -7,9 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from backend.common.errors import DomainError
-
-from ..models import AlertPhoto
-from .photos import (
+from backend.common.photos import (
     CODE_REQUEST_PIXELS,
     ERROR_REQUEST_PIXELS,
     MAX_REQUEST_PIXELS,
@@ -19,6 +17,8 @@ from .photos import (
     inspect_photo,
     sanitize_photo,
 )
+
+from ..models import AlertPhoto
 
 MAX_PHOTOS_PER_UPLOAD = 5
 ERROR_TOO_MANY_PHOTOS = f"At most {MAX_PHOTOS_PER_UPLOAD} photos per upload."

@@ -48,7 +48,8 @@ def crime_category_codes(compatibility: dict[str, frozenset[str]]) -> frozenset[
 
 
 def formal_reports_in(*, precinct_ids: Sequence[int], month: Month) -> QuerySet[FormalReport]:
-    return FormalReport.objects.filter(
+    """The month's reports that count (an online complaint a police record also describes counts once)."""
+    return FormalReport.objects.counted().filter(
         precinct_id__in=precinct_ids, occurred_at__gte=month.start, occurred_at__lt=month.end
     )
 

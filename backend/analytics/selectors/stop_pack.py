@@ -87,7 +87,7 @@ def compstat_counts(*, precinct_ids: Sequence[int], end_date: dt.date) -> dict[s
     """Formal counts by offense type and informal counts by alert category, each window against a year earlier."""
     windows = compstat_windows(end_date)
     formal = _windowed_counts(
-        FormalReport.objects.filter(precinct_id__in=precinct_ids),
+        FormalReport.objects.counted().filter(precinct_id__in=precinct_ids),
         field="occurred_at",
         key="offense_type_id",
         windows=windows,

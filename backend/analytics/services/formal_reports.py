@@ -24,10 +24,14 @@ MAX_EXTERNAL_ID_LENGTH = 64
 # Clocks of the exporting system may run a little ahead of ours.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 CSV_COLUMNS = ("external_id", "offense_type", "occurred_at", "filed_at", "lat", "lon")
+# Optional: the folio of the online complaint this record also describes (counted once, see FormalReport.counted).
+OPTIONAL_COLUMNS = ("complaint_folio",)
+MAX_COMPLAINT_FOLIO_LENGTH = 20
 REJECT_COLUMNS = ("row", "external_id", "reason")
 
 REASON_MISSING = "Missing {column}."
 REASON_EXTERNAL_ID_LENGTH = f"external_id is longer than {MAX_EXTERNAL_ID_LENGTH} characters."
+REASON_COMPLAINT_FOLIO_LENGTH = f"complaint_folio is longer than {MAX_COMPLAINT_FOLIO_LENGTH} characters."
 REASON_BAD_COORDINATES = "Bad coordinates: lat must be a number in [-90, 90] and lon in [-180, 180]."
 REASON_UNKNOWN_OFFENSE = "Unknown offense type {value!r}."
 REASON_BAD_DATE = "{column} is not an ISO 8601 date and time."
@@ -55,6 +59,7 @@ class ReportRow:
     filed_at: dt.datetime
     lat: float
     lon: float
+    complaint_folio: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,9 @@ class RowValidator:
                 return reject(REASON_MISSING.format(column=column))
         if len(external_id) > MAX_EXTERNAL_ID_LENGTH:
             return reject(REASON_EXTERNAL_ID_LENGTH)
+        complaint_folio = str(raw.get("complaint_folio") or "").strip().upper()
+        if len(complaint_folio) > MAX_COMPLAINT_FOLIO_LENGTH:
+            return reject(REASON_COMPLAINT_FOLIO_LENGTH)
         lat, lon = _coordinate(raw["lat"]), _coordinate(raw["lon"])
         if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return reject(REASON_BAD_COORDINATES)
@@ -158,7 +166,9 @@ class RowValidator:
             return reject(REASON_FILED_BEFORE_OCCURRED)
         if moments["occurred_at"].year < FIRST_YEAR:
             return reject(REASON_TOO_OLD)
-        return ReportRow(row, external_id, offense_id, moments["occurred_at"], moments["filed_at"], lat, lon)
+        return ReportRow(
+            row, external_id, offense_id, moments["occurred_at"], moments["filed_at"], lat, lon, complaint_folio
+        )
 
     def _moment(self, value: Any) -> dt.datetime | None:
         try:
@@ -182,9 +192,9 @@ _BATCH_TABLE = "analytics_import_batch"
 _INSERT_SQL = f"""
     INSERT INTO analytics_formalreport
         (created_at, updated_at, offense_type_id, occurred_at, filed_at, location,
-         precinct_id, is_overlap, is_gap, source, external_id)
+         precinct_id, is_overlap, is_gap, source, external_id, complaint_folio)
     SELECT now(), now(), offense_type_id, occurred_at, filed_at, geom, precinct_id, is_overlap, is_gap,
-           %s, external_id
+           %s, external_id, complaint_folio
     FROM {_BATCH_TABLE} WHERE precinct_id IS NOT NULL ORDER BY row_id
     ON CONFLICT (source, external_id) DO NOTHING
 """
@@ -202,13 +212,23 @@ def formal_reports_import_batch(*, rows: Sequence[ReportRow], source: str) -> Im
         cursor.execute(
             f"CREATE TEMP TABLE {_BATCH_TABLE} (row_id integer PRIMARY KEY, external_id text NOT NULL, "
             f"offense_type_id bigint NOT NULL, occurred_at timestamptz NOT NULL, filed_at timestamptz NOT NULL, "
+            f"complaint_folio text NOT NULL DEFAULT '', "
             f"{ROUTING_COLUMNS_SQL}) ON COMMIT DROP"
         )
-        columns = "row_id, external_id, offense_type_id, occurred_at, filed_at, lat, lon"
+        columns = "row_id, external_id, offense_type_id, occurred_at, filed_at, lat, lon, complaint_folio"
         with cursor.copy(f"COPY {_BATCH_TABLE} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(
-                    (row.row, row.external_id, row.offense_type_id, row.occurred_at, row.filed_at, row.lat, row.lon)
+                    (
+                        row.row,
+                        row.external_id,
+                        row.offense_type_id,
+                        row.occurred_at,
+                        row.filed_at,
+                        row.lat,
+                        row.lon,
+                        row.complaint_folio,
+                    )
                 )
         route_table(cursor=cursor, table=_BATCH_TABLE)
         cursor.execute(f"SELECT row_id, external_id FROM {_BATCH_TABLE} WHERE precinct_id IS NULL ORDER BY row_id")

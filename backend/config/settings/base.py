@@ -39,7 +39,9 @@ INSTALLED_APPS = [
     "backend.geo",
     "backend.accounts",
     "backend.alerts",
+    "backend.station",
     "backend.analytics",
+    "mozilla_django_oidc",
     "dashboards",
 ]
 
@@ -101,7 +103,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # django-axes first: it refuses locked-out attempts before any backend checks a password.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# axes first: it refuses a locked-out login before any backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "backend.station.identity.backend.ClaveUnicaBackend",
+]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -190,6 +197,8 @@ REST_FRAMEWORK = {
         "registration": env.str("THROTTLE_REGISTRATION", default="20/hour"),
         "password_change": env.str("THROTTLE_PASSWORD_CHANGE", default="10/hour"),
         "websocket_ticket": env.str("THROTTLE_WEBSOCKET_TICKET", default="60/minute"),
+        "station_filing": env.str("THROTTLE_STATION_FILING", default="10/hour"),
+        "station_verification": env.str("THROTTLE_STATION_VERIFICATION", default="120/minute"),
     },
     # The client address is REMOTE_ADDR, already resolved from X-Forwarded-For of TRUSTED_PROXIES only (asgi.py);
     # DRF's own NUM_PROXIES would believe the header from anyone.
@@ -323,6 +332,11 @@ CELERY_BEAT_SCHEDULE = {
     "prune-event-log": {"task": "alerts.event_log_prune", "schedule": 6 * 3600},
     "prune-rate-limit-buckets": {"task": "common.rate_limit_buckets_prune", "schedule": 3600},
     "prune-credentials": {"task": "backend.accounts.tasks.credentials_prune", "schedule": 3600},
+    # The safety net behind the per-complaint sync sent after each commit (station never imports analytics).
+    "sync-online-complaints": {
+        "task": "backend.analytics.tasks.online_complaints_sync",
+        "schedule": env.int("ONLINE_COMPLAINTS_SYNC_SECONDS", default=900),
+    },
 }
 # channels-redis' pub/sub layer: one PUBLISH per group, and each server process fans a message out to
 # its own sockets in memory instead of popping one Redis message per socket. It keeps no backlog,
@@ -341,3 +355,47 @@ MAP_PMTILES_FILE = env.str("MAP_PMTILES_FILE", default="")
 MAP_PMTILES_URL = env.str("MAP_PMTILES_URL", default="/tiles/basemap.pmtiles")
 MAP_TILES_ATTRIBUTION = env.str("MAP_TILES_ATTRIBUTION", default="© OpenStreetMap contributors")
 MAP_TILES_MAX_ZOOM = env.int("MAP_TILES_MAX_ZOOM", default=19)
+
+# The virtual police station (backend/station).
+# ClaveÚnica (OpenID Connect). The defaults point at the local fake that `make demo` starts
+# (`manage.py claveunica_fake`); production sets the real ones: https://accounts.claveunica.gob.cl
+CLAVEUNICA_BASE_URL = env.str("CLAVEUNICA_BASE_URL", default="http://127.0.0.1:8001").rstrip("/")
+CLAVEUNICA_ISSUER = env.str("CLAVEUNICA_ISSUER", default=f"{CLAVEUNICA_BASE_URL}/openid")
+CLAVEUNICA_LOGOUT_URL = env.str("CLAVEUNICA_LOGOUT_URL", default=f"{CLAVEUNICA_BASE_URL}/api/v1/accounts/app/logout")
+OIDC_RP_CLIENT_ID = env.str("CLAVEUNICA_CLIENT_ID", default="vigia-demo")
+OIDC_RP_CLIENT_SECRET = env.str("CLAVEUNICA_CLIENT_SECRET", default="vigia-demo-secret")
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{CLAVEUNICA_ISSUER}/authorize/"
+OIDC_OP_TOKEN_ENDPOINT = f"{CLAVEUNICA_ISSUER}/token/"
+OIDC_OP_USER_ENDPOINT = f"{CLAVEUNICA_ISSUER}/userinfo/"
+OIDC_OP_JWKS_ENDPOINT = f"{CLAVEUNICA_ISSUER}/jwks"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid run name"
+OIDC_USE_NONCE = True
+# ClaveÚnica asks for a state of at least 30 characters.
+OIDC_STATE_SIZE = 40
+OIDC_TIMEOUT = env.float("CLAVEUNICA_TIMEOUT_SECONDS", default=10.0)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?claveunica=failed"
+OIDC_OP_LOGOUT_URL_METHOD = "backend.station.identity.logout.provider_logout_url"
+
+# Signed documents: Ed25519 keys in files, never in the database (manage.py station_signing_keys).
+STATION_SIGNING_KEYS_DIR = env.path("STATION_SIGNING_KEYS_DIR", default=str(BASE_DIR / "var" / "station-keys"))
+# The address printed in QR codes and emails.
+STATION_PUBLIC_URL = env.str("STATION_PUBLIC_URL", default="http://127.0.0.1:8000")
+# Station form pages end an idle session after this long, and warn two minutes before.
+STATION_SESSION_IDLE_SECONDS = env.int("STATION_SESSION_IDLE_SECONDS", default=1800)
+
+# Email (status changes of complaints and constancias). Without EMAIL_HOST, mail goes to the log.
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Comisaría Virtual <no-responder@vigia.example.cl>")

@@ -35,3 +35,12 @@ DATABASES["default"]["OPTIONS"].pop("pool", None)
 # Transactional tests flush and re-seed the category catalogue (new ids), which production never does; server
 # processes of the test run must not keep the old rows.
 ALERT_CATEGORY_CACHE_SECONDS = env.float("ALERT_CATEGORY_CACHE_SECONDS", default=0.0)
+
+# The station: signing keys of this run (tests/plugins/station.py creates them), mail to a local SMTP server.
+STATION_SIGNING_KEYS_DIR = env.path(
+    "STATION_SIGNING_KEYS_DIR", default=str(BASE_DIR / "var" / f"test-station-keys-{os.getpid()}")
+)
+STATION_PUBLIC_URL = "http://testserver"
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = "127.0.0.1"
+EMAIL_PORT = env.int("EMAIL_PORT", default=2525)

@@ -42,6 +42,7 @@ ACCOUNTS = (
     DemoAccount("mando", "Manuel", "Contreras", Role.COMMANDER),
     DemoAccount("bomberos", "Benjamín", "Fuentes", Role.AGENCY_OPERATOR, agency=Agency.BOMBEROS),
     DemoAccount("admin", "Ana", "Administradora", Role.ADMINISTRATOR),
+    DemoAccount("comisaria", "Carla", "Pizarro", Role.STATION_OFFICER, phone="+56 2 2922 0100"),
 )
 
 # (idempotency key, reporter, category, precinct code, offset east/north in degrees, description, steps)
@@ -72,6 +73,9 @@ URLS = (
     ("/comunidad/", "vecino", "community map, zones and notifications"),
     ("/despacho/", "despacho, bomberos, admin", "dispatch console"),
     ("/mando/", "mando, admin", "commander dashboard (STOP pack)"),
+    ("/comisaria/", "ClaveÚnica test RUN", "Comisaría Virtual: complaints and constancias"),
+    ("/comisaria/revision/", "comisaria, admin", "station officers' complaint review"),
+    ("/verificar/", "anyone", "check a complaint receipt or a constancia"),
     ("/admin/", "admin", "administration"),
 )
 
@@ -121,7 +125,7 @@ class Command(BaseCommand):
                 },
             )
             user_password_set(user=user, password=DEMO_PASSWORD)
-            if account.role in (Role.DISPATCHER, Role.AGENCY_OPERATOR, Role.COMMANDER):
+            if account.role in (Role.DISPATCHER, Role.AGENCY_OPERATOR, Role.COMMANDER, Role.STATION_OFFICER):
                 user.precincts.set(precincts.values())
             users[account.username] = user
         return users
@@ -167,6 +171,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("\nDemo ready. Every demo account's password: " + DEMO_PASSWORD))
         for account in ACCOUNTS:
             self.stdout.write(f"  {account.username:<10} {Role(account.role).label}")
+        self.stdout.write(
+            "  ClaveÚnica (local test provider): 44.444.444-4, 55.555.555-5, 88.888.888-8 or 99.999.999-9"
+        )
         self.stdout.write("\nOpen (log in at /accounts/login/):")
         for path, who, what in URLS:
             self.stdout.write(f"  {path:<13} {who:<26} {what}")

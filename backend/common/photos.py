@@ -1,4 +1,4 @@
-"""Validate uploaded photos and re-encode them without metadata.
+"""Validate uploaded photos and re-encode them without metadata (alert photos and station evidence).
 
 Neighbors' phones embed the GPS position of their home in EXIF, so every photo is decoded and
 re-encoded from its pixels alone: nothing from the original file survives except the image.

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
-from backend.alerts.incidents.photos import (
+from backend.common.photos import (
     CODE_CORRUPT,
     CODE_NOT_AN_IMAGE,
     CODE_TOO_LARGE,

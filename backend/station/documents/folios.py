@@ -1,0 +1,24 @@
+"""Folios: one PostgreSQL sequence per document kind, so each kind counts on its own (DEN-00000042).
+
+A sequence never rolls back, so the services validate everything first and take the folio only inside
+the write that stores the document: bad input never burns a number.
+"""
+
+from django.db import connection
+
+from ..models import DocumentKind
+
+# kind → (prefix, sequence); a new kind adds its sequence in a migration (see 0001's RunSQL).
+FOLIO_SERIES: dict[str, tuple[str, str]] = {
+    DocumentKind.COMPLAINT_RECEIPT: ("DEN", "station_folio_complaint_receipt"),
+    DocumentKind.CONSTANCIA: ("CON", "station_folio_constancia"),
+}
+FOLIO_DIGITS = 8
+
+
+def folio_next(kind: str) -> str:
+    prefix, sequence = FOLIO_SERIES[kind]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s::regclass)", [sequence])
+        number = cursor.fetchone()[0]
+    return f"{prefix}-{number:0{FOLIO_DIGITS}d}"
