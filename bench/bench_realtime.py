@@ -207,9 +207,10 @@ class ClientPool:
 
 
 class Servers:
-    """A private redis-server and two single-process uvicorn servers on the benchmark database."""
+    """A private redis-server, two single-process uvicorn servers and the event relay on the benchmark database."""
 
-    def __init__(self, directory: Path, *, layer: str) -> None:
+    def __init__(self, directory: Path, *, layer: str, settings: str = "backend.config.settings.base") -> None:
+        self.directory = directory
         self.redis_port = free_port()
         self.redis = subprocess.Popen(
             ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
@@ -220,7 +221,7 @@ class Servers:
         self.redis_url = f"redis://127.0.0.1:{self.redis_port}"
         environment = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "backend.config.settings.base",
+            "DJANGO_SETTINGS_MODULE": settings,
             "DATABASE_URL": f"postgis://postgres@127.0.0.1:5432/{BENCH_DATABASE}",
             "DJANGO_DEBUG": "false",
             "LOG_LEVEL": "WARNING",
@@ -228,9 +229,11 @@ class Servers:
             "CHANNEL_LAYER_PREFIX": "bench",
             "CHANNEL_LAYER_PUBSUB": "true" if layer == "pubsub" else "false",
             "CACHE_URL": f"{self.redis_url}/1",
-            # Push tasks are queued on the private Redis (no worker runs), as the API does in production.
+            # The relay queues push tasks on the private Redis (no worker runs).
             "CELERY_BROKER_URL": f"{self.redis_url}/2",
+            "RELAY_POLL_SECONDS": "1.0",
         }
+        self.environment = environment
         self.addresses, self.processes = [], []
         for index in range(2):
             port = free_port()
@@ -251,14 +254,41 @@ class Servers:
             self.addresses.append(f"127.0.0.1:{port}")
         for address in self.addresses:
             wait_for_port(int(address.rsplit(":", 1)[1]))
+        self.relay: subprocess.Popen | None = None
+        self.relay_start()
+
+    def relay_start(self) -> float:
+        """Start the relay; returns the monotonic time at which it said it was active."""
+        log = self.directory / "relay.log"
+        offset = log.stat().st_size if log.exists() else 0
+        self.relay = subprocess.Popen(
+            [sys.executable, "manage.py", "relay_events"],
+            cwd=ROOT,
+            env={**self.environment, "LOG_LEVEL": "INFO"},
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while b" is active from event " not in log.read_bytes()[offset:]:
+            if time.monotonic() > deadline or self.relay.poll() is not None:
+                raise RuntimeError(f"The relay did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.01)
+        return time.monotonic()
+
+    def relay_kill(self) -> None:
+        """kill -9, as a crash would."""
+        self.relay.kill()
+        self.relay.wait()
 
     def rss_kib(self) -> list[int]:
         return [rss_kib(process.pid) for process in self.processes]
 
     def stop(self) -> None:
-        for process in [*self.processes, self.redis]:
-            process.terminate()
-        for process in [*self.processes, self.redis]:
+        running = [process for process in [self.relay, *self.processes, self.redis] if process is not None]
+        for process in running:
+            if process.poll() is None:
+                process.terminate()
+        for process in running:
             process.wait(timeout=30)
 
 

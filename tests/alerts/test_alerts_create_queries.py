@@ -10,8 +10,9 @@ pytestmark = pytest.mark.django_db
 
 # In a test the request's transaction is a savepoint (2 statements) inside the test's own transaction.
 # Then: lock the reporter's record, count against the limit, route the point (which also names the precinct),
-# insert the alert, its first step and its event (the insert also takes the ordering lock and NOTIFYs the relay).
-NEW_ALERT_STATEMENTS = 2 + 6
+# insert the alert with its first step (one statement), and its event (which also takes the ordering lock and
+# NOTIFYs the relay).
+NEW_ALERT_STATEMENTS = 2 + 5
 # With an Idempotency-Key: one more read, whether the key was used already.
 NEW_ALERT_WITH_KEY_STATEMENTS = NEW_ALERT_STATEMENTS + 1
 # A retry: the lock, the key's alert, and the view logged when it was created.

@@ -2,12 +2,13 @@
 
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from backend.common.errors import NotFound
 
-from ..models import Alert, Zone
+from ..models import Alert, Event, Zone
 from ..presenters import with_views
 
 COMMUNITY_WINDOW = timedelta(days=14)
@@ -34,3 +35,19 @@ def community_alert_get(*, member, alert_id: int) -> Alert:
     if alert is None:
         raise NotFound(ERROR_ALERT_NOT_FOUND)
     return alert
+
+
+_EVENT_MEMBERS_SQL = f"""
+    SELECT event.id, array_agg(DISTINCT zone.member_id ORDER BY zone.member_id)
+    FROM {Event._meta.db_table} AS event
+    JOIN {Zone._meta.db_table} AS zone ON ST_Intersects(zone.boundary, event.area)
+    WHERE event.id = ANY(%s) AND event.community_payload IS NOT NULL
+    GROUP BY event.id
+"""
+
+
+def event_member_ids(event_ids: list[int]) -> dict[int, list[int]]:
+    """The members each logged event reaches (their zones meet its area), for a whole batch in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_EVENT_MEMBERS_SQL, [event_ids])
+        return dict(cursor.fetchall())

@@ -167,7 +167,7 @@ def alert_create(*, reporter, data: AlertInput, idempotency_key: str = "") -> Al
             if category is None:
                 raise DomainError(ERROR_UNKNOWN_CATEGORY, field="category")
             match = precinct_for_point(lat=data.lat, lon=data.lon)
-            alert = Alert.objects.create(
+            alert = Alert(
                 reporter=reporter,
                 category=category,
                 agency=category.agency,
@@ -180,7 +180,7 @@ def alert_create(*, reporter, data: AlertInput, idempotency_key: str = "") -> Al
                 idempotency_key=idempotency_key,
                 request_fingerprint=fingerprint,
             )
-            received = AlertStep.objects.create(alert=alert, status=S.RECEIVED, created_at=alert.created_at)
+            received = _alert_insert(alert, lat=data.lat, lon=data.lon)
             photos = [
                 photo_store(photo=photo, stored_paths=stored_paths, alert=alert, uploaded_by=reporter)
                 for photo in sanitized
@@ -192,6 +192,54 @@ def alert_create(*, reporter, data: AlertInput, idempotency_key: str = "") -> Al
         stored_files_delete(stored_paths)
         raise
     return AlertCreation(alert=alert, view=event.payload["alert"], is_new=True)
+
+
+# The alert and its first step in one statement: the button's hottest write, without the ORM's per-save work.
+_ALERT_INSERT_SQL = f"""
+    WITH alert AS (
+        INSERT INTO {Alert._meta.db_table}
+            (reporter_id, category_id, agency, location, accuracy_meters, description, precinct_id, is_overlap,
+             is_gap, status, merged_into_id, idempotency_key, request_fingerprint, created_at, updated_at)
+        VALUES (%(reporter)s, %(category)s, %(agency)s, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326),
+                %(accuracy)s, %(description)s, %(precinct)s, %(is_overlap)s, %(is_gap)s, %(status)s, NULL,
+                %(key)s, %(fingerprint)s, %(now)s, %(now)s)
+        RETURNING id
+    )
+    INSERT INTO {AlertStep._meta.db_table} (alert_id, status, actor_id, note, created_at)
+    SELECT id, %(status)s, NULL, '', %(now)s FROM alert
+    RETURNING alert_id, id
+"""
+
+
+def _alert_insert(alert: Alert, *, lat: float, lon: float) -> AlertStep:
+    """Insert ``alert`` (unsaved) and its 'received' step; fills in the alert's id and returns the step."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ALERT_INSERT_SQL,
+            {
+                "reporter": alert.reporter_id,
+                "category": alert.category_id,
+                "agency": alert.agency,
+                "lon": lon,
+                "lat": lat,
+                "accuracy": alert.accuracy_meters,
+                "description": alert.description,
+                "precinct": alert.precinct_id,
+                "is_overlap": alert.is_overlap,
+                "is_gap": alert.is_gap,
+                "status": S.RECEIVED,
+                "key": alert.idempotency_key,
+                "fingerprint": alert.request_fingerprint,
+                "now": now,
+            },
+        )
+        alert.id, step_id = cursor.fetchone()
+    alert.status, alert.created_at, alert.updated_at = S.RECEIVED, now, now
+    alert._state.adding, alert._state.db = False, connection.alias
+    step = AlertStep(id=step_id, alert=alert, status=S.RECEIVED, note="", created_at=now)
+    step._state.adding, step._state.db = False, connection.alias
+    return step
 
 
 def _retried(original: Alert) -> AlertCreation:

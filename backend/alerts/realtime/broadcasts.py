@@ -19,7 +19,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from .. import presenters
-from ..community.selectors import zone_member_ids
+from ..community.selectors import event_member_ids, zone_member_ids
 from ..models import Event, EventType
 
 logger = logging.getLogger(__name__)
@@ -48,8 +48,8 @@ def event_envelope(event: Event, *, audience: str) -> dict | None:
     return {"id": event.id, "type": event.type, "created_at": event.created_at.isoformat(), **payload}
 
 
-def event_sends(event: Event) -> list[tuple[str, dict]]:
-    """Every group message an event calls for (one PostGIS query finds the community members)."""
+def event_sends(event: Event, *, members: list[int] | None = None) -> list[tuple[str, dict]]:
+    """Every group message an event calls for; ``members`` are those its area reaches (queried when None)."""
     sends: list[tuple[str, dict]] = []
     if event.precinct_id:
         full = event_envelope(event, audience=presenters.AUDIENCE_DISPATCH)
@@ -60,7 +60,7 @@ def event_sends(event: Event) -> list[tuple[str, dict]]:
         sends.append((alert_group(event.alert_id), {"type": DELIVER, "event": reporter, "agency": event.agency}))
     redacted = event_envelope(event, audience=presenters.AUDIENCE_COMMUNITY)
     if redacted is not None and event.area is not None:
-        members = zone_member_ids(event.area)
+        members = zone_member_ids(event.area) if members is None else members
         if members:
             message = {"type": DELIVER, "event": redacted, "agency": event.agency, "members": members}
             sends.append((COMMUNITY_GROUP, message))
@@ -77,9 +77,10 @@ def batch_sends(events: list[Event]) -> list[tuple[str, dict]]:
     """The group messages of a batch, in id order. An event that cannot be rendered is logged and skipped:
     one bad row must not stop delivery of everything after it."""
     sends = []
+    members = event_member_ids([event.id for event in events])
     for event in events:
         try:
-            sends.extend(event_sends(event))
+            sends.extend(event_sends(event, members=members.get(event.id, [])))
         except Exception:
             logger.exception("Relay skipped event %s: its sends could not be built.", event.id)
     return sends
