@@ -16,6 +16,7 @@ from backend.common.openapi import FORMAT_PARAMETER, geojson_or_json
 from backend.common.parsers import JSONParser
 from backend.common.photos import MAX_PHOTO_BYTES
 from backend.common.renderers import GEOJSON_FIRST, JSON_FIRST, wants_geojson
+from backend.common.validation import declared_fields_validate
 
 from .. import presenters, schemas
 from ..models import Category
@@ -132,10 +133,7 @@ class AlertListCreateApi(BoundedUploadMixin, APIView):
         key = request.headers.get("Idempotency-Key", "")
         if key and not idempotency_key_valid(key):
             raise DomainError(ERROR_IDEMPOTENCY_KEY, field="Idempotency-Key")
-        data = _data_with_photos(request)
-        serializer = AlertCreateSerializer(data=data)
-        serializer.is_valid(raise_exception=True)
-        fields = serializer.validated_data
+        fields = declared_fields_validate(AlertCreateSerializer, _data_with_photos(request))
         alert_input = AlertInput(
             category=fields["category"],
             lat=fields["lat"],

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from backend.accounts.models import Agency
 from backend.common.coordinates import LatitudeField, LongitudeField
 from backend.common.fields import FiniteFloatField, IntegerField
+from backend.common.validation import check_flat
 
 from ..models import AlertStatus, Category
 
@@ -27,6 +28,7 @@ class PhotoListField(serializers.ListField):
     child = serializers.FileField(allow_empty_file=False)
 
 
+@check_flat  # validated field by field on the hot path (common.validation), never instantiated there
 class AlertCreateSerializer(serializers.Serializer):
     category = serializers.SlugField(max_length=40)
     lat = LatitudeField()

@@ -87,9 +87,12 @@ def batch_sends(events: list[Event]) -> list[tuple[str, dict]]:
 
 
 class ChannelLayerSink:
-    """The relay's delivery to websockets."""
+    """The relay's delivery to websockets: dispatch consoles and reporters first, then the community. After an
+    outage the backlog's community fan-out (tens of sockets per event) must not delay a console's catch-up."""
 
     name = "the channel layer"
 
     async def deliver(self, events: list[Event]) -> None:
-        await sends_deliver(await database_sync_to_async(batch_sends)(events))
+        sends = await database_sync_to_async(batch_sends)(events)
+        await sends_deliver([send for send in sends if send[0] != COMMUNITY_GROUP])
+        await sends_deliver([send for send in sends if send[0] == COMMUNITY_GROUP])
