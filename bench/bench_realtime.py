@@ -341,7 +341,9 @@ def create_zones(prefix: str, centers: list[tuple[float, float]]) -> None:
     )  # fmt: skip
 
 
-def prepare(community: int, fanout: int, alerts: int):
+def prepare(community: int, fanout: int, alerts: int, *, spread: str = "precinct"):
+    """``spread``: the community members' zones lie in the alerts' precinct (each alert reaches ~4 % of them), or
+    over the whole prefecture, as members of seven comunas would (each alert reaches a few)."""
     from django.core.management import call_command
 
     from backend.alerts.catalogue import categories_seed
@@ -358,7 +360,10 @@ def prepare(community: int, fanout: int, alerts: int):
     User.objects.get(username="bench-dispatcher-0").precincts.set([precinct])
     reporter_tokens = create_users("bench-reporter-", alerts)
     community_tokens = create_users("bench-community-", community)
-    create_zones("bench-community-", random_points(precinct.boundary, community, seed=1))
+    from backend.geo.models import Prefecture
+
+    area = precinct.boundary if spread == "precinct" else Prefecture.objects.get().boundary
+    create_zones("bench-community-", random_points(area, community, seed=1))
     fanout_tokens = create_users("bench-fanout-", fanout)
     center = precinct.boundary.point_on_surface
     rng = random.Random(2)

@@ -185,6 +185,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--community", type=int, default=1_000)
+    parser.add_argument(
+        "--spread",
+        choices=("precinct", "prefecture"),
+        default="precinct",
+        help="community zones in the alerts' precinct (dense: ~44 recipients an alert) or over the prefecture",
+    )
     arguments = parser.parse_args()
     logging.getLogger("httpx").setLevel(logging.WARNING)
     setup_django(migrate=True, precincts=False)
@@ -193,7 +199,7 @@ def main() -> None:
     # Enough distinct reporters that none meets the per-reporter limit (5 a minute).
     reporters_needed = 2 * int(700 * arguments.seconds) + 1_000
     precinct, dispatcher, reporters, community, _fanout, points, _center = prepare(
-        arguments.community, 0, reporters_needed
+        arguments.community, 0, reporters_needed, spread=arguments.spread
     )
     create_baseline_table()
     directory = Path(tempfile.mkdtemp(prefix="vigia-bench-write-"))
@@ -201,7 +207,8 @@ def main() -> None:
     try:
         pool = ClientPool(socket_client, [(servers.addresses, community[index::CLIENT_PROCESSES])
                                           for index in range(CLIENT_PROCESSES)])  # fmt: skip
-        print(f"{sum(pool.expect('connected'))} community sockets connected; relay running")
+        print(f"{sum(pool.expect('connected'))} community sockets connected (zones over the {arguments.spread}); "
+              "relay running")  # fmt: skip
         # Every alert comes from a reporter of its own (none meets the per-reporter limit); slices never overlap.
         restart_tokens, warm_tokens, reporters = reporters[:500], reporters[500:1_000], reporters[1_000:]
         half = len(reporters) // 2
