@@ -98,12 +98,9 @@ async def test_first_message_auth_opens_the_stream(world):
     await communicator.send_json_to({"type": "auth", "token": token})
 
     # Then the stream starts
-    assert await communicator.receive_json_from(timeout=5) == {
-        "type": "hello",
-        "stream": "dispatch",
-        "resumed_from": None,
-        "full_resync": False,
-    }
+    hello = await communicator.receive_json_from(timeout=5)
+    assert hello == {"type": "hello", "stream": "dispatch", "resumed_from": None, "full_resync": False,
+                     "after_id": hello["after_id"]}  # fmt: skip
     await communicator.disconnect()
 
 
@@ -253,7 +250,8 @@ async def test_resume_after_disconnect_replays_missed_events_in_order(world):
 
     # Then reconnecting with the last id replays exactly the missed events of its precinct, in order
     console, hello = await ws_open("/ws/dispatch/", token=token, last_event_id=seen["id"])
-    assert hello == {"type": "hello", "stream": "dispatch", "resumed_from": seen["id"], "full_resync": False}
+    assert hello == {"type": "hello", "stream": "dispatch", "resumed_from": seen["id"], "full_resync": False,
+                     "after_id": seen["id"]}  # fmt: skip
     expected = await event_ids(id__gt=seen["id"], precinct_id=world.precinct_ids[0])
     replayed = await ws_frames(console, len(expected))
     assert [frame["id"] for frame in replayed] == expected
@@ -314,7 +312,8 @@ async def test_resume_message_replays_after_the_given_id(world):
 
     # Then it gets the second again, and nothing else
     resumed, replayed = await ws_frames(console, 2)
-    assert resumed == {"type": "resumed", "stream": "dispatch", "resumed_from": first["id"], "full_resync": False}
+    assert resumed == {"type": "resumed", "stream": "dispatch", "resumed_from": first["id"], "full_resync": False,
+                       "after_id": first["id"]}  # fmt: skip
     assert replayed == second
     assert await console.receive_nothing(timeout=0.3)
     await console.disconnect()
@@ -394,5 +393,23 @@ async def test_events_committed_during_the_replay_are_not_lost_or_repeated(world
     expected = await event_ids(precinct_id=world.precinct_ids[0])
     assert len(expected) == 8
     assert [frame["id"] for frame in await ws_frames(console, len(expected))] == expected
+    assert await console.receive_nothing(timeout=0.5)
+    await console.disconnect()
+
+
+async def test_a_socket_dropped_before_its_first_event_resumes_from_its_hello(world):
+    # Given a console that connected, heard nothing yet, and lost its socket
+    (token,) = await tokens(world, world.dispatcher)
+    console, hello = await ws_open("/ws/dispatch/", token=token)
+    await console.disconnect()
+
+    # When alerts come in while it is away, and it reconnects from its hello's after_id
+    missed = [await new_alert(reporter) for reporter in await database_sync_to_async(
+        lambda: [UserFactory(role=Role.NEIGHBOR) for _ in range(2)])()]  # fmt: skip
+    console, resumed = await ws_open("/ws/dispatch/", token=token, last_event_id=hello["after_id"])
+
+    # Then it gets exactly what it missed
+    assert resumed["full_resync"] is False
+    assert [frame["alert"]["id"] for frame in await ws_frames(console, 2)] == missed
     assert await console.receive_nothing(timeout=0.5)
     await console.disconnect()

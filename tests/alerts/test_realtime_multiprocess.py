@@ -79,6 +79,10 @@ async def test_alert_posted_to_one_process_reaches_sockets_on_the_other(asgi_ser
     assert response.status_code in (200, 201), response.text
     async with app_socket(process_a, "/ws/dispatch/", people["dispatcher"], last_event_id=dispatched["id"]) as console:
         hello = await receive(console)
-        assert (hello["resumed_from"], hello["full_resync"]) == (dispatched["id"], False)
+        assert (hello["resumed_from"], hello["full_resync"], hello["after_id"]) == (
+            dispatched["id"],
+            False,
+            dispatched["id"],
+        )
         replayed = await receive(console)
         assert (replayed["type"], replayed["step"]["note"]) == ("alert.step_added", "On it")

@@ -358,8 +358,9 @@ def relay_start(environment: dict[str, str], log_path: Path, *, name: str = "def
 
 @pytest.fixture(scope="session")
 def relay(realtime_environment, realtime_directory) -> subprocess.Popen:
-    """The event relay for this run: without it no socket hears a thing (as in production)."""
-    process = relay_start(realtime_environment, realtime_directory / "relay.log")
+    """The event relay for this run: without it no socket hears a thing (as in production). Named after the run,
+    so that a relay left behind by a killed run (still holding its lease) cannot keep this one on standby."""
+    process = relay_start(realtime_environment, realtime_directory / "relay.log", name=f"test-{os.getpid()}")
     yield process
     if process.poll() is None:
         os.kill(process.pid, signal.SIGCONT)

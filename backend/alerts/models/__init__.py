@@ -1,6 +1,6 @@
 from .alerts import Alert, AlertInformation, AlertPhoto, AlertStatus, AlertStep, Category, ReporterRecord
 from .community import Zone, ZoneKind
-from .events import Event, EventType, RelayCursor
+from .events import Event, EventLogHorizon, EventType, RelayCursor
 from .messages import MassMessage, MessageStatus
 from .push import Device, DeviceKind, PushPreference
 
@@ -14,6 +14,7 @@ __all__ = [
     "Device",
     "DeviceKind",
     "Event",
+    "EventLogHorizon",
     "EventType",
     "MassMessage",
     "MessageStatus",

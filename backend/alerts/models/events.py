@@ -51,3 +51,13 @@ class RelayCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.last_event_id}"
+
+
+class EventLogHorizon(models.Model):
+    """How far the event log has been pruned: a client that saw an id below this may have missed events."""
+
+    pruned_through = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"pruned through {self.pruned_through}"

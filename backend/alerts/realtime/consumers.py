@@ -17,7 +17,8 @@ within ``AUTH_TIMEOUT_SECONDS`` (``accounts.websocket_auth`` has the rules). ``?
 
 Server to client, in this order:
 
-1. ``{"type": "hello", "stream": "dispatch"|"community"|"alert", "resumed_from": N|null, "full_resync": bool}``
+1. ``{"type": "hello", "stream": "dispatch"|"community"|"alert", "resumed_from": N|null, "full_resync": bool,
+   "after_id": M}`` (M: the id the stream continues after; resume from it if the socket drops before any event)
 2. the replayed events (ids above N; none for a fresh connection, which starts "from now"),
 3. live events.
 
@@ -277,6 +278,9 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
                 "stream": self.stream.kind,
                 "resumed_from": resume_id if resume_id is None or resume_id >= 0 else None,
                 "full_resync": plan.is_full_resync,
+                # What the stream continues after: a client whose socket drops before any event arrives resumes
+                # from here, and misses nothing that committed in between.
+                "after_id": plan.after_id,
             }
         )
         self.last_sent_id = plan.after_id

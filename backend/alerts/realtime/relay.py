@@ -29,6 +29,7 @@ from typing import Protocol
 
 import psycopg
 from channels.db import database_sync_to_async
+from django import db
 from django.conf import settings
 from django.db.models import Max
 from django.utils.module_loading import import_string
@@ -43,6 +44,8 @@ RELAY_BATCH_SIZE = 500
 DEFAULT_RELAY_NAME = "default"
 RETRY_MIN_SECONDS = 0.1
 RETRY_MAX_SECONDS = 5.0
+# A database restart or network cut: the lease is lost with the connection, so start over and take it again.
+DATABASE_GONE = (psycopg.OperationalError, db.OperationalError, db.InterfaceError)
 
 
 def relay_conninfo() -> str:
@@ -111,9 +114,11 @@ class Relay:
                 async with await psycopg.AsyncConnection.connect(relay_conninfo(), autocommit=True) as lease:
                     if await self._take_lease(lease, stop):
                         await self._serve(lease, stop)
-            except psycopg.OperationalError as error:
+            except DATABASE_GONE as error:
                 if self.is_active:
                     logger.warning("Relay lost its database connection (%s); it will take the lease again.", error)
+                # Connections of the ORM threads may be dead too (a database restart): start them afresh.
+                await database_sync_to_async(db.connections.close_all)()
                 await _sleep_unless(stop, self.standby_seconds)
             finally:
                 self.is_active = False

@@ -14,13 +14,13 @@ has been committed.
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import GEOSGeometry
-from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet
 
 from backend.accounts.models import Role
 from backend.accounts.scope import DISPATCH_ROLES, staff_scope, user_has_role
 from backend.geo.models import Precinct
 
-from ..models import Alert, Event, Zone
+from ..models import Alert, Event, EventLogHorizon, Zone
 from ..presenters import AUDIENCE_COMMUNITY, AUDIENCE_DISPATCH, AUDIENCE_REPORTER
 from .broadcasts import alert_group, dispatch_group, event_envelope
 
@@ -124,25 +124,25 @@ def stream_events(
     return [envelope for envelope in envelopes if envelope is not None]
 
 
-def event_log_bounds() -> tuple[int | None, int]:
-    """(oldest retained id or None, newest id or 0)."""
-    bounds = Event.objects.aggregate(oldest=Min("id"), newest=Max("id"))
-    return bounds["oldest"], bounds["newest"] or 0
+def event_log_bounds() -> tuple[int, int]:
+    """(the id through which the log was pruned, 0 if never; the newest id, or that horizon for an empty log)."""
+    horizon = EventLogHorizon.objects.values_list("pruned_through", flat=True).first() or 0
+    newest = Event.objects.aggregate(newest=Max("id"))["newest"] or 0
+    return horizon, max(newest, horizon)
 
 
 def resume_plan(*, last_event_id: int | None) -> ResumePlan:
     """Decide how a socket that last saw ``last_event_id`` (None: a fresh client) catches up.
 
-    An id newer than the log (unknown) or older than the oldest retained event (pruned) cannot be
-    resumed exactly, so the stream is replayed from the oldest retained event with a resync flag.
+    An id newer than the log (unknown) or older than what retention pruned cannot be resumed exactly, so the
+    stream is replayed from the oldest retained event with a resync flag. Gaps in ids (a rolled-back writer,
+    a flushed test database) are not losses: only pruning is.
     """
-    oldest, newest = event_log_bounds()
+    horizon, newest = event_log_bounds()
     if last_event_id is None:
         return ResumePlan(after_id=newest, is_replay=False, is_full_resync=False)
-    is_unknown = last_event_id < 0 or last_event_id > newest
-    is_expired = oldest is not None and last_event_id < oldest - 1
-    if is_unknown or is_expired:
-        return ResumePlan(after_id=(oldest or newest + 1) - 1, is_replay=True, is_full_resync=True)
+    if last_event_id < 0 or last_event_id > newest or last_event_id < horizon:
+        return ResumePlan(after_id=horizon, is_replay=True, is_full_resync=True)
     return ResumePlan(after_id=last_event_id, is_replay=True, is_full_resync=False)
 
 

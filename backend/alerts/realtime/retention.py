@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from ..models import Event, RelayCursor
+from ..models import Event, EventLogHorizon, RelayCursor
 
 # Deleting in slices keeps each transaction (and its locks) short on a large log.
 PRUNE_BATCH_SIZE = 10_000
@@ -31,3 +31,5 @@ def event_log_prune(*, older_than_days: int | None = None) -> int:
             if not ids:
                 return total
             total += Event.objects.filter(id__in=ids).delete()[0]
+            # Ids are deleted oldest first, so everything up to the last one is gone: resumes from below it lost events.
+            EventLogHorizon.objects.update_or_create(id=1, defaults={"pruned_through": ids[-1]})

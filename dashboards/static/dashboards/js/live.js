@@ -82,7 +82,8 @@ export class LiveStream {
       this.attempt = 0;
       this.setState(STATES.connected);
       this.keepAlive();
-      // A fresh stream starts "from now": after a drop with no event seen, only a snapshot reload closes the gap.
+      // A fresh stream says which id "now" is, so a drop before the first event resumes from there exactly.
+      if (this.lastEventId === null && typeof frame.after_id === "number") this.lastEventId = frame.after_id;
       const lostTrack = this.hasConnectedBefore && this.lastEventId === null;
       this.hasConnectedBefore = true;
       if (frame.full_resync || lostTrack) this.onResync();
