@@ -7,8 +7,10 @@ Every error response has the shape::
 ``fields`` is present only when specific inputs are at fault, so clients can point at them.
 """
 
+import logging
 from typing import Any
 
+from django import db
 from django.conf import settings
 from django.core.exceptions import (
     BadRequest,
@@ -23,6 +25,8 @@ from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+
+logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -66,6 +70,21 @@ ERROR_BODY_TOO_LARGE = "The request body is larger than {limit} bytes (files not
 ERROR_TOO_MANY_FIELDS = "The request has more than {limit} fields."
 ERROR_TOO_MANY_FILES = "The request has more than {limit} files."
 ERROR_BAD_REQUEST = "The request could not be read."
+
+
+ERROR_DATABASE_UNAVAILABLE = "The service is briefly unavailable. Try again in a moment."
+DATABASE_RETRY_AFTER_SECONDS = 2
+
+
+class ServiceUnavailable(DomainError):
+    """The database is restarting or out of reach: nothing was written, and the same request will work again."""
+
+    status_code = 503
+    code = "unavailable"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
 
 
 class TooLarge(DomainError):
@@ -120,6 +139,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     from rest_framework.views import exception_handler as drf_exception_handler
 
     exc = request_error(exc) or exc
+    if isinstance(exc, db.OperationalError | db.InterfaceError):
+        logger.warning("Database unavailable during %s: %s", context.get("request") and context["request"].path, exc)
+        exc = ServiceUnavailable(ERROR_DATABASE_UNAVAILABLE)
     if isinstance(exc, DomainError):
         fields = {exc.field: [exc.message]} if exc.field else None
         body = error_body(code=exc.code, message=exc.message, fields=fields, **exc.extra)
