@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -144,7 +144,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         message = (
             ERROR_INVALID_INPUT.format(fields=names)
             if names
-            else "; ".join(fields.get("non_field_errors", [gettext(ERROR_INVALID)]))
+            else "; ".join(fields.get("non_field_errors", [str(ERROR_INVALID)]))
         )
         response.data = error_body(code="invalid", message=message, fields=fields)
     else:
