@@ -5,15 +5,16 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .make
-# Pango (libpango-1.0-0, libpangoft2-1.0-0) and HarfBuzz's subsetter are what WeasyPrint lays PDFs out with.
-APT_PACKAGES := postgresql-15-postgis-3 gdal-bin libgdal-dev chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# Pango (libpango-1.0-0, libpangoft2-1.0-0) and HarfBuzz's subsetter are what WeasyPrint lays PDFs out with;
+# gettext's xgettext and msgfmt are what `make messages` extracts and compiles translations with.
+APT_PACKAGES := postgresql-15-postgis-3 gdal-bin libgdal-dev chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
 DATABASE_NAME ?= vigia
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CLAVEUNICA_PORT ?= 8001
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup services database demo test lint pytest bench clean
+.PHONY: help setup services database demo test lint pytest bench clean messages
 
 help:
 	@echo "make demo   install everything, load demo data and serve http://$(HOST):$(PORT)"
@@ -66,6 +67,16 @@ lint: $(STAMPS)/venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+
+# Translations: extract the project's strings (Python, templates) and the pages' scripts' (djangojs) into
+# locale/es_CL/, then compile every catalogue. The station keeps its own (backend/station/locale/), edited by hand,
+# so its files stay out of the project's. Translate new entries, leave none fuzzy, and run this again.
+MESSAGES_IGNORE := --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*'
+STATION_IGNORE := --ignore 'backend/station/*' --ignore 'dashboards/station/*' --ignore 'dashboards/templates/station/*'
+messages: $(STAMPS)/apt $(STAMPS)/venv
+	$(PY) manage.py makemessages -l es_CL --no-obsolete $(MESSAGES_IGNORE) $(STATION_IGNORE)
+	$(PY) manage.py makemessages -l es_CL -d djangojs --no-obsolete $(MESSAGES_IGNORE) --ignore 'backend/common/static/vendor/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 pytest: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -13,8 +13,6 @@ from backend.alerts.incidents.services import CLOSED_STATUSES, TRANSITIONS
 from backend.alerts.models import AlertStatus, Category
 from backend.common.basemap import basemap_config
 
-from .js_strings import js_catalog
-
 WEBSOCKET_PATHS = {
     "dispatch": "/ws/dispatch/",
     "community": "/ws/community/",
@@ -52,7 +50,6 @@ def base_config(request) -> dict:
     user = request.user
     return {
         "language": get_language(),
-        "strings": js_catalog(),
         "csrf_token": get_token(request),
         "user": {"id": user.id, "username": user.username, "role": user.role} if user.is_authenticated else None,
         "statuses": {status.value: str(status.label) for status in AlertStatus},

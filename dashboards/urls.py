@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tiles, views
+from . import js_catalog, tiles, views
 from .station import views as station
 
 app_name = "dashboards"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("despacho/", views.dispatch, name="dispatch"),
     path("mando/", views.command, name="command"),
     path("sw.js", views.service_worker, name="service-worker"),
+    path("jsi18n/<str:language>/", js_catalog.javascript_catalog, name="javascript-catalog"),
     path("tiles/basemap.pmtiles", tiles.basemap_archive, name="basemap-archive"),
     # Comisaría Virtual
     path("comisaria/", station.services, name="station-services"),

@@ -5,19 +5,22 @@ import functools
 import hashlib
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language
 
 from backend.accounts.scope import precincts_in_scope, staff_scope
-from backend.accounts.services import neighbor_register
+from backend.accounts.services import neighbor_register, user_language_set
 from backend.accounts.throttling import address_rate_allows
 from backend.alerts.messaging import cap
 from backend.common.errors import DomainError
@@ -25,6 +28,7 @@ from backend.station.identity.logout import provider_logout_url, signed_in_with_
 
 from .access import ALERT_BUTTON_ROLES, COMMAND_ROLES, COMMUNITY_ROLES, DISPATCH_ROLES, role_required
 from .forms import NeighborRegisterForm
+from .js_catalog import catalog_url, catalog_version
 from .lockout import too_many_attempts
 from .page_config import base_config, transitions, url_pattern
 from .pages import PAGES, landing_url
@@ -74,6 +78,17 @@ def register(request):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(landing_url(user))
     return render(request, "dashboards/register.html", {"form": form})
+
+
+def language_set(request):
+    """The language switcher: Django's cookie for the pages and, for a signed-in person, their stored preference,
+    which API answers and pushes follow (backend/accounts/language.py)."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    chosen = request.method == "POST" and language in dict(settings.LANGUAGES)
+    if chosen and request.user.is_authenticated and language != request.user.language:
+        user_language_set(user=request.user, language=language)
+    return response
 
 
 def _page(request, template: str, config: dict):
@@ -227,17 +242,26 @@ SHELL_ASSETS = (
 
 @functools.cache
 def shell_version() -> str:
-    """A digest of the offline shell's files: a new deployment's service worker replaces the old cache."""
+    """A digest of the offline shell's files and translations: a new deployment's service worker replaces the old
+    cache."""
     digest = hashlib.sha256()
     for path in SHELL_ASSETS:
         digest.update(Path(finders.find(path)).read_bytes())
+    for language, _name in settings.LANGUAGES:
+        digest.update(catalog_version(language).encode())
     return digest.hexdigest()[:12]
 
 
 @require_GET
 def service_worker(request):
     """The service worker lives at the site root so its scope covers every page."""
-    context = {"shell_assets": SHELL_ASSETS, "shell_version": shell_version()}
+    context = {
+        "shell_assets": SHELL_ASSETS,
+        "shell_version": shell_version(),
+        # The alert button works offline, in whichever language its page was last loaded.
+        "catalog_urls": [catalog_url(language) for language, _name in settings.LANGUAGES],
+        "catalog_prefix": reverse("dashboards:javascript-catalog", args=["x"]).removesuffix("x/"),
+    }
     script = render_to_string("dashboards/sw.js", context, request=request)
     response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"

@@ -38,6 +38,16 @@ def rate_limit_now(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A request through the test client leaves its language active in this thread (Django never deactivates it),
+    # so a test that asked for English must not make the next one compare against English constants.
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_channel_layer():
     # Each test runs its own event loop, and channels-redis keeps per-loop locks that a finished loop can leave
     # held (a receive's backup cleaner still pending). A server process has one loop; a test gets one layer.

@@ -262,6 +262,7 @@ def cases(world: World) -> list[Case]:
         ),  # fmt: skip
         Case("api/accounts/ws-ticket/", "post", "/api/accounts/ws-ticket/", authenticated(201)),
         Case("api/accounts/me/", "get", "/api/accounts/me/", authenticated(200)),
+        Case("api/accounts/me/", "patch", "/api/accounts/me/", authenticated(200), {"language": "en"}),
         Case(
             "api/accounts/me/address/",
             "put",

@@ -28,6 +28,7 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         ("Role and scope", {"fields": ["role", "agency", "rut", "phone", "prefecture", "precincts"]}),
         ("Identity", {"fields": ["identity_verified_by", "identity_verified_at"]}),
+        ("Preferences", {"fields": ["language"]}),
     ]
 
 

@@ -14,6 +14,7 @@ from .permissions import IsNeighbor
 from .serializers import (
     AddressSerializer,
     LoginSerializer,
+    MeUpdateSerializer,
     PasswordChangedSerializer,
     PasswordChangeSerializer,
     RegisterSerializer,
@@ -27,6 +28,7 @@ from .services import (
     token_login,
     token_revoke,
     token_revoke_all,
+    user_language_set,
     user_password_change,
     websocket_ticket_issue,
 )
@@ -120,6 +122,15 @@ class WebsocketTicketApi(APIView):
 class MeApi(APIView):
     @extend_schema(responses=UserSerializer)
     def get(self, request):
+        return Response(UserSerializer(request.user).data)
+
+    @extend_schema(request=MeUpdateSerializer, responses=UserSerializer)
+    def patch(self, request):
+        """Change your own preferences (for now, the language)."""
+        serializer = MeUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if "language" in serializer.validated_data:
+            user_language_set(user=request.user, language=serializer.validated_data["language"])
         return Response(UserSerializer(request.user).data)
 
 

@@ -4,13 +4,16 @@ import hashlib
 from hmac import compare_digest
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from knox import auth as knox_auth
 from rest_framework import exceptions
 
-ERROR_TOKEN_INVALID = "Invalid token."
+from .language import api_language_activate
+
+ERROR_TOKEN_INVALID = gettext_lazy("Invalid token.")
 # Ours are 64 characters; anything much longer is refused before it is hashed.
 MAX_TOKEN_LENGTH = 256
-ERROR_TOKEN_REVOKED = "This token was revoked by a password change; log in again."
+ERROR_TOKEN_REVOKED = gettext_lazy("This token was revoked by a password change; log in again.")
 
 
 def password_fingerprint(user) -> str:
@@ -27,6 +30,14 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
     This covers every way a password can change (the API, the admin, ``changepassword``, a shell), since the
     check is made on use; the services also delete the tokens outright.
     """
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None:
+            # The first moment a token's user is known (DRF authenticates after every middleware): answer in
+            # their language from here on, unless the request named one (accounts/language.py).
+            api_language_activate(request._request, result[0])
+        return result
 
     def authenticate_credentials(self, token: bytes):
         try:

@@ -5,8 +5,9 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy
 
-ERROR_LOCKED_OUT = "Too many failed logins; try again in {minutes} minutes."
+ERROR_LOCKED_OUT = gettext_lazy("Too many failed logins; try again in {minutes} minutes.")
 CODE_LOCKED_OUT = "locked_out"
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -50,6 +51,8 @@ class User(AbstractUser):
     prefecture = models.ForeignKey(Prefecture, null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
     identity_verified_by = models.CharField(max_length=20, choices=IdentityVerification.choices, blank=True)
     identity_verified_at = models.DateTimeField(null=True, blank=True)
+    # What API answers (unless the client asks otherwise) and pushes are written in; see accounts/language.py.
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
 
     class Meta:
         constraints = [

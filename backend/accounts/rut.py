@@ -1,9 +1,10 @@
 """Chilean RUT (Rol Único Tributario) validation and normalisation, on top of python-stdnum."""
 
+from django.utils.translation import gettext_lazy
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.cl import rut as stdnum_rut
 
-ERROR_INVALID_RUT = "Enter a valid RUT, e.g. 12.345.678-5 (the check digit does not match)."
+ERROR_INVALID_RUT = gettext_lazy("Enter a valid RUT, e.g. 12.345.678-5 (the check digit does not match).")
 
 
 class InvalidRut(ValueError):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -44,7 +45,7 @@ class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "email", "first_name", "last_name", "rut", "phone", "role", "agency"]
-        fields += ["precincts", "prefecture", "home"]
+        fields += ["precincts", "prefecture", "home", "language"]
         read_only_fields = fields
 
     @extend_schema_field(HomeSerializer(allow_null=True))
@@ -58,6 +59,15 @@ class UserSerializer(serializers.ModelSerializer):
             "precinct": address.precinct.code,
             "is_boundary_case": address.is_boundary_case,
         }
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text="The language of API answers (when the request sends no Accept-Language), websocket errors "
+        "and pushes.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):

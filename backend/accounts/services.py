@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate, password_validation, user_logged_i
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from backend.common.errors import DomainError
 
@@ -17,10 +18,11 @@ from .authentication import password_fingerprint
 from .models import AuthToken, Role, User, WebsocketTicket
 from .rut import InvalidRut, normalize_rut
 
-ERROR_USERNAME_TAKEN = "That username is already registered."
-ERROR_RUT_TAKEN = "That RUT is already registered."
-ERROR_BAD_CREDENTIALS = "Unable to log in with those credentials."
-ERROR_WRONG_CURRENT_PASSWORD = "That is not your current password."
+ERROR_USERNAME_TAKEN = gettext_lazy("That username is already registered.")
+ERROR_RUT_TAKEN = gettext_lazy("That RUT is already registered.")
+ERROR_BAD_CREDENTIALS = gettext_lazy("Unable to log in with those credentials.")
+ERROR_WRONG_CURRENT_PASSWORD = gettext_lazy("That is not your current password.")
+ERROR_UNKNOWN_LANGUAGE = gettext_lazy("Choose one of the languages offered.")
 # Longer input cannot be a ticket we issued (43 characters); refuse it before hashing.
 MAX_TICKET_LENGTH = 128
 
@@ -114,6 +116,15 @@ def token_revoke_all(*, user: User) -> int:
     WebsocketTicket.objects.filter(user=user).delete()
     count, _ = AuthToken.objects.filter(user=user).delete()
     return count
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> None:
+    """Store the language a person reads the API, websockets and pushes in (one of ``settings.LANGUAGES``)."""
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError(ERROR_UNKNOWN_LANGUAGE, field="language")
+    user.language = language
+    user.save(update_fields=["language"])
 
 
 @transaction.atomic

@@ -1,14 +1,15 @@
 """Parsing and validating WGS84 coordinates from user input."""
 
 from django.contrib.gis.geos import Point
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from .fields import ERROR_NOT_FINITE, FiniteFloatField
 
 __all__ = ["ERROR_NOT_FINITE", "FiniteFloatField", "LatitudeField", "LocationSerializer", "LongitudeField", "point"]
 
-ERROR_LATITUDE_RANGE = "Latitude must be between -90 and 90."
-ERROR_LONGITUDE_RANGE = "Longitude must be between -180 and 180."
+ERROR_LATITUDE_RANGE = gettext_lazy("Latitude must be between -90 and 90.")
+ERROR_LONGITUDE_RANGE = gettext_lazy("Longitude must be between -180 and 180.")
 
 
 class LatitudeField(FiniteFloatField):

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -66,13 +67,15 @@ class Unprocessable(DomainError):
     code = "unprocessable"
 
 
-ERROR_BODY_TOO_LARGE = "The request body is larger than {limit} bytes (files not counted)."
-ERROR_TOO_MANY_FIELDS = "The request has more than {limit} fields."
-ERROR_TOO_MANY_FILES = "The request has more than {limit} files."
-ERROR_BAD_REQUEST = "The request could not be read."
+ERROR_BODY_TOO_LARGE = gettext_lazy("The request body is larger than {limit} bytes (files not counted).")
+ERROR_TOO_MANY_FIELDS = gettext_lazy("The request has more than {limit} fields.")
+ERROR_TOO_MANY_FILES = gettext_lazy("The request has more than {limit} files.")
+ERROR_BAD_REQUEST = gettext_lazy("The request could not be read.")
+ERROR_INVALID_INPUT = gettext_lazy("Invalid input: {fields}.")
+ERROR_INVALID = gettext_lazy("Invalid input.")
 
 
-ERROR_DATABASE_UNAVAILABLE = "The service is briefly unavailable. Try again in a moment."
+ERROR_DATABASE_UNAVAILABLE = gettext_lazy("The service is briefly unavailable. Try again in a moment.")
 DATABASE_RETRY_AFTER_SECONDS = 2
 
 
@@ -127,7 +130,8 @@ def _flatten(detail: Any) -> dict[str, list[str]]:
 
 
 def error_body(*, code: str, message: str, fields: dict[str, list[str]] | None = None, **extra: Any) -> dict:
-    body: dict[str, Any] = {"code": code, "message": message}
+    # str(): messages are lazy translations, written out in the language active for this request.
+    body: dict[str, Any] = {"code": code, "message": str(message)}
     if fields:
         body["fields"] = fields
     body.update(extra)
@@ -143,7 +147,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         logger.warning("Database unavailable during %s: %s", context.get("request") and context["request"].path, exc)
         exc = ServiceUnavailable(ERROR_DATABASE_UNAVAILABLE)
     if isinstance(exc, DomainError):
-        fields = {exc.field: [exc.message]} if exc.field else None
+        fields = {exc.field: [str(exc.message)]} if exc.field else None
         body = error_body(code=exc.code, message=exc.message, fields=fields, **exc.extra)
         return Response(body, exc.status_code, headers=exc.headers)
     if isinstance(exc, DjangoValidationError):
@@ -159,7 +163,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
         names = ", ".join(name for name in fields if name != "non_field_errors")
-        message = f"Invalid input: {names}." if names else "; ".join(fields.get("non_field_errors", ["Invalid input."]))
+        message = (
+            ERROR_INVALID_INPUT.format(fields=names)
+            if names
+            else "; ".join(fields.get("non_field_errors", [str(ERROR_INVALID)]))
+        )
         response.data = error_body(code="invalid", message=message, fields=fields)
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)

@@ -7,10 +7,11 @@ id would reach PostgreSQL.
 
 import math
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-ERROR_BOOLEAN_NOT_NUMBER = "Must be a number, not true or false."
-ERROR_NOT_FINITE = "Must be a finite number."
+ERROR_BOOLEAN_NOT_NUMBER = gettext_lazy("Must be a number, not true or false.")
+ERROR_NOT_FINITE = gettext_lazy("Must be a finite number.")
 # PostgreSQL's bigint, which every id and count column fits in.
 BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 

@@ -10,19 +10,21 @@ import logging
 
 from django.http import JsonResponse
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext_lazy
 
 from .errors import error_body, request_error
 
 API_PREFIX = "/api/"
 JSON_MEDIA_TYPES = ("application/json", "application/geo+json")
 STATUS_MESSAGES = {
-    400: ("bad_request", "The request could not be read."),
-    403: ("permission_denied", "You may not do this."),
-    404: ("not_found", "Not found."),
-    405: ("method_not_allowed", "Method not allowed."),
-    413: ("too_large", "The request is too large."),
-    500: ("server_error", "Server error."),
+    400: ("bad_request", gettext_lazy("The request could not be read.")),
+    403: ("permission_denied", gettext_lazy("You may not do this.")),
+    404: ("not_found", gettext_lazy("Not found.")),
+    405: ("method_not_allowed", gettext_lazy("Method not allowed.")),
+    413: ("too_large", gettext_lazy("The request is too large.")),
+    500: ("server_error", gettext_lazy("Server error.")),
 }
+ERROR_OTHER = gettext_lazy("Error.")
 logger = logging.getLogger("django.request")
 
 
@@ -32,7 +34,7 @@ def _is_json(response: HttpResponseBase) -> bool:
 
 
 def status_error_response(status_code: int) -> JsonResponse:
-    code, message = STATUS_MESSAGES.get(status_code, ("error" if status_code < 500 else "server_error", "Error."))
+    code, message = STATUS_MESSAGES.get(status_code, ("error" if status_code < 500 else "server_error", ERROR_OTHER))
     return JsonResponse(error_body(code=code, message=message), status=status_code)
 
 

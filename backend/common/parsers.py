@@ -11,6 +11,8 @@ import math
 import re
 from typing import Any
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from rest_framework import parsers
 
 from .errors import DomainError, TooLarge
@@ -20,11 +22,15 @@ MAX_JSON_DEPTH = 32
 # Our largest real JSON input is a drawn polygon (a few kB); strict parsing costs a few times DRF's, so a
 # JSON body gets less room than the 12 MB Django allows a request.
 MAX_JSON_BODY_BYTES = 2 * 1024 * 1024
-ERROR_JSON_TOO_LARGE = f"The JSON body is larger than {MAX_JSON_BODY_BYTES} bytes."
-ERROR_JSON_MALFORMED = "The body is not valid JSON: {detail}."
-ERROR_JSON_TOO_DEEP = f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep."
-ERROR_JSON_DUPLICATE_KEY = "The key appears more than once in one JSON object."
-ERROR_JSON_NOT_FINITE = "JSON numbers must be finite (no NaN, Infinity or out-of-range values)."
+ERROR_JSON_TOO_LARGE = format_lazy(
+    gettext_lazy("The JSON body is larger than {limit} bytes."), limit=MAX_JSON_BODY_BYTES
+)
+ERROR_JSON_MALFORMED = gettext_lazy("The body is not valid JSON: {detail}.")
+ERROR_JSON_TOO_DEEP = format_lazy(
+    gettext_lazy("The JSON body is nested more than {limit} levels deep."), limit=MAX_JSON_DEPTH
+)
+ERROR_JSON_DUPLICATE_KEY = gettext_lazy("The key appears more than once in one JSON object.")
+ERROR_JSON_NOT_FINITE = gettext_lazy("JSON numbers must be finite (no NaN, Infinity or out-of-range values).")
 _ESCAPE = re.compile(r"\\.")
 _NOT_BRACKET_OR_QUOTE = re.compile(r'[^\[\]{}"]+')
 _STRING = re.compile(r'"[^"]*"')

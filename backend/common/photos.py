@@ -2,7 +2,7 @@
 
 Neighbors' phones embed the GPS position of their home in EXIF, so every photo is decoded and
 re-encoded from its pixels alone: nothing from the original file survives except the image.
-This module is plain Python and Pillow, with no Django import, so it is tested without a database.
+This module is plain Python and Pillow (and lazy translations), so it is tested without a database.
 """
 
 import contextlib
@@ -11,6 +11,7 @@ import warnings
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -31,12 +32,14 @@ CODE_UNSUPPORTED_FORMAT = "unsupported_format"
 CODE_TOO_MANY_PIXELS = "too_many_pixels"
 CODE_CORRUPT = "corrupt"
 
-ERROR_TOO_LARGE = "The photo is too large; the limit is 10 MB."
-ERROR_NOT_AN_IMAGE = "The file is not an image."
-ERROR_UNSUPPORTED_FORMAT = "Only JPEG, PNG and WebP photos are accepted."
-ERROR_TOO_MANY_PIXELS = "The photo has too many pixels; the limit is 40 megapixels."
-ERROR_CORRUPT = "The photo is damaged or incomplete."
-ERROR_REQUEST_PIXELS = "These photos have too many pixels together; the limit is 50 megapixels per request."
+ERROR_TOO_LARGE = gettext_lazy("The photo is too large; the limit is 10 MB.")
+ERROR_NOT_AN_IMAGE = gettext_lazy("The file is not an image.")
+ERROR_UNSUPPORTED_FORMAT = gettext_lazy("Only JPEG, PNG and WebP photos are accepted.")
+ERROR_TOO_MANY_PIXELS = gettext_lazy("The photo has too many pixels; the limit is 40 megapixels.")
+ERROR_CORRUPT = gettext_lazy("The photo is damaged or incomplete.")
+ERROR_REQUEST_PIXELS = gettext_lazy(
+    "These photos have too many pixels together; the limit is 50 megapixels per request."
+)
 CODE_REQUEST_PIXELS = "request_too_many_pixels"
 
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}

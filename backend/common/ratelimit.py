@@ -18,11 +18,12 @@ from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext
 
 from .errors import DomainError
 from .models import RateLimitBucket
 
-ERROR_RATE_LIMITED = "Too many requests: at most {limit} every {window}. Try again in {seconds} s."
+ERROR_RATE_LIMITED = gettext_lazy("Too many requests: at most {limit} every {window}. Try again in {seconds} s.")
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,16 @@ class Limit:
 
     @property
     def description(self) -> str:
-        for seconds, unit in ((86_400, "day"), (3_600, "hour"), (60, "minute")):
-            if self.per_seconds % seconds == 0:
-                amount = self.per_seconds // seconds
-                return f"{amount} {unit}s" if amount > 1 else unit
+        """The window in words, in the active language: "hour", "2 hours"."""
+        if self.per_seconds % 86_400 == 0:
+            amount = self.per_seconds // 86_400
+            return ngettext("day", "{n} days", amount).format(n=amount)
+        if self.per_seconds % 3_600 == 0:
+            amount = self.per_seconds // 3_600
+            return ngettext("hour", "{n} hours", amount).format(n=amount)
+        if self.per_seconds % 60 == 0:
+            amount = self.per_seconds // 60
+            return ngettext("minute", "{n} minutes", amount).format(n=amount)
         return f"{self.per_seconds} s"
 
 

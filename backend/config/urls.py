@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from dashboards.views import language_set
+
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
@@ -15,7 +17,8 @@ api_patterns = [
 urlpatterns = [
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also stores a signed-in person's choice.
+    path("i18n/setlang/", language_set, name="set_language"),
     # ClaveÚnica sign-in (mozilla-django-oidc): /claveunica/authenticate/ and /claveunica/callback/.
     path("claveunica/", include("backend.station.identity.urls")),
     path("", include("dashboards.urls")),

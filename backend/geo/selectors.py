@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.db import connection
+from django.utils.translation import gettext_lazy
 
 from backend.common.errors import Unprocessable
 
 from .models import Precinct
 
-ERROR_OUTSIDE_JURISDICTION = "The location is outside every precinct's jurisdiction."
+ERROR_OUTSIDE_JURISDICTION = gettext_lazy("The location is outside every precinct's jurisdiction.")
 METERS_PER_DEGREE_LATITUDE = 111_320.0
 
 # The common case is one plain index lookup; the gap query runs only when no polygon covers the point.

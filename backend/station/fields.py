@@ -12,18 +12,18 @@ import re
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from rest_framework import serializers
 
 from backend.accounts.rut import InvalidRut, normalize_rut
 
-ERROR_NOT_JSON = gettext_noop("Send a JSON value here.")
-ERROR_IN_FUTURE = gettext_noop("The date cannot be in the future.")
-ERROR_TOO_OLD = "The date is too far in the past; we take facts from the last {years} years."
-ERROR_INVALID_RUT = gettext_noop("Enter a valid RUT, e.g. 12.345.678-5 (the check digit does not match).")
-ERROR_INVALID_PLATE = gettext_noop("Enter a Chilean licence plate, e.g. BCDF-12 or AB-1234.")
-ERROR_INVALID_IMEI = gettext_noop("The IMEI has 15 digits and its last digit does not match. Dial *#06# to see it.")
-ERROR_INVALID_PHONE = gettext_noop("Enter a phone number with 8 to 15 digits.")
+ERROR_NOT_JSON = gettext_lazy("Send a JSON value here.")
+ERROR_IN_FUTURE = gettext_lazy("The date cannot be in the future.")
+ERROR_TOO_OLD = gettext_lazy("The date is too far in the past; we take facts from the last {years} years.")
+ERROR_INVALID_RUT = gettext_lazy("Enter a valid RUT, e.g. 12.345.678-5 (the check digit does not match).")
+ERROR_INVALID_PLATE = gettext_lazy("Enter a Chilean licence plate, e.g. BCDF-12 or AB-1234.")
+ERROR_INVALID_IMEI = gettext_lazy("The IMEI has 15 digits and its last digit does not match. Dial *#06# to see it.")
+ERROR_INVALID_PHONE = gettext_lazy("Enter a phone number with 8 to 15 digits.")
 MAX_TEXT = 200
 MAX_NARRATIVE = 4000
 MAX_MONEY = 10**12

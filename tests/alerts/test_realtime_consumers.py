@@ -14,7 +14,7 @@ from backend.alerts.realtime import broadcasts, consumers
 from tests.factories import PrecinctFactory, UserFactory, api_token, staff_user
 from tests.factories.alerts import ZoneFactory
 from tests.factories.geo import cell_center
-from tests.plugins.realtime import ws_close_code, ws_communicator, ws_frames, ws_open
+from tests.plugins.realtime import WS_HEADERS, ws_close_code, ws_communicator, ws_frames, ws_open
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("relay")]
 
@@ -413,3 +413,31 @@ async def test_a_socket_dropped_before_its_first_event_resumes_from_its_hello(wo
     assert [frame["alert"]["id"] for frame in await ws_frames(console, 2)] == missed
     assert await console.receive_nothing(timeout=0.5)
     await console.disconnect()
+
+
+async def test_error_frames_speak_the_users_language_unless_the_handshake_names_one(world):
+    # Given a member who reads English
+    await database_sync_to_async(User.objects.filter(id=world.member.id).update)(language="en")
+    (token,) = await tokens(world, world.member)
+    english, _ = await ws_open("/ws/community/", token=token)
+    spanish, _ = await ws_open(
+        "/ws/community/", token=token, headers=[*WS_HEADERS, (b"accept-language", b"es-CL,es;q=0.9")]
+    )
+
+    # When each socket sends a message of a type we do not know
+    await english.send_json_to({"type": "dance"})
+    await spanish.send_json_to({"type": "dance"})
+
+    # Then the errors come in their language; the code stays the same machine word
+    assert await english.receive_json_from(timeout=5) == {
+        "type": "error",
+        "code": "unknown_type",
+        "message": "Unknown message type 'dance'; expected ping, resume or auth.",
+    }
+    assert await spanish.receive_json_from(timeout=5) == {
+        "type": "error",
+        "code": "unknown_type",
+        "message": "No conocemos el tipo de mensaje 'dance'. Usa ping, resume o auth.",
+    }
+    await english.disconnect()
+    await spanish.disconnect()

@@ -8,10 +8,16 @@ from django.contrib.gis.geos import Polygon
 
 from backend.accounts.models import Role
 from backend.alerts.incidents.services import AlertInput, alert_create, alert_transition
-from backend.alerts.messaging.services import MessageContent, MessageTarget, mass_message_send
+from backend.alerts.messaging.services import (
+    MessageContent,
+    MessageTarget,
+    mass_message_cancel,
+    mass_message_send,
+    mass_message_update,
+)
 from backend.alerts.models import AlertStatus, Device, DeviceKind, PushPreference
 from backend.alerts.notifications.push import FCM_BATCH_SIZE
-from backend.alerts.notifications.services import ERROR_ENDPOINT, ERROR_KEYS
+from backend.alerts.notifications.services import ERROR_ENDPOINT, ERROR_KEYS, ERROR_UNKNOWN_CATEGORY
 from tests.factories import PrecinctFactory, UserFactory, staff_user
 from tests.factories.alerts import ZoneFactory, category
 from tests.factories.geo import cell_center
@@ -120,7 +126,7 @@ def test_push_preferences_default_on_and_can_be_switched_off(client_for):
     assert preferences["robbery_in_progress"] is True
     unknown = client.put("/api/push-preferences/", {"preferences": {"ufo": False}}, format="json")
     assert unknown.status_code == 400
-    assert unknown.json()["error"]["fields"] == {"preferences": ["Unknown category 'ufo'."]}
+    assert unknown.json()["error"]["fields"] == {"preferences": [ERROR_UNKNOWN_CATEGORY.format(code="ufo")]}
 
 
 # Sending, with a real worker
@@ -247,3 +253,69 @@ def test_mass_message_pushes_members_whose_zones_meet_the_area(celery_worker, fa
     wait_until(lambda: len(fake_fcm.delivered_tokens()) >= 3, quiet=1.0)
     assert sorted(fake_fcm.delivered_tokens()) == ["fcm-member", "fcm-muted", "fcm-reporter"]
     assert fake_fcm.requests[0]["message"]["notification"]["title"] == "Corte de luz"
+
+
+def notices_by_token(fake_fcm) -> dict[str, dict]:
+    return {entry["token"]: entry["message"]["notification"] for entry in fake_fcm.requests if entry["status"] == 200}
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_each_recipient_reads_the_push_in_their_own_language(celery_worker, fake_fcm, fake_webpush, neighborhood):
+    # Given the member reads English (FCM and a browser), the reporter and the muted member keep Spanish
+    from django.contrib.gis.geos import Point
+
+    neighborhood["member"].language = "en"
+    neighborhood["member"].save(update_fields=["language"])
+
+    # When a robbery is reported in their zone
+    alert = raise_alert(neighborhood["reporter"])
+
+    # Then the member's phone and browser say it in English, with the category's English label
+    wait_until(lambda: fake_fcm.delivered_tokens() and fake_webpush.received("member-browser"), quiet=1.0)
+    assert notices_by_token(fake_fcm) == {
+        "fcm-member": {"title": "Alert: Robbery in progress", "body": "Near one of your zones."}
+    }
+    decrypted = neighborhood["subscription"].decrypt(fake_webpush.received("member-browser")[0]["body"])
+    assert (decrypted["title"], decrypted["body"]) == ("Alert: Robbery in progress", "Near one of your zones.")
+
+    # And a step reaches the Spanish reporter and the English member, each in their language
+    fake_fcm.reset()
+    alert_transition(alert_id=alert.id, actor=neighborhood["dispatcher"], status=AlertStatus.ACKNOWLEDGED)
+    wait_until(lambda: len(fake_fcm.delivered_tokens()) >= 2, quiet=1.0)
+    assert notices_by_token(fake_fcm) == {
+        "fcm-member": {"title": "Robbery in progress", "body": "Acknowledged"},
+        "fcm-reporter": {"title": "Robo en curso", "body": "Confirmada"},
+    }
+
+    # And a mass message's update and withdrawal carry a prefix in each language (the sender's words stay as written)
+    lat, lon = cell_center(0)
+    message = mass_message_send(
+        sender=neighborhood["dispatcher"],
+        precinct_id=neighborhood["precinct"].id,
+        content=MessageContent(headline="Corte de luz", body="Evite la calle Gran Avenida."),
+        target=MessageTarget(kind="radius", center=Point(lon, lat, srid=4326), radius_meters=300),
+    )
+    wait_until(lambda: len(fake_fcm.delivered_tokens()) >= 5, quiet=1.0)
+    fake_fcm.reset()
+    updated = mass_message_update(
+        actor=neighborhood["dispatcher"],
+        message_id=message.id,
+        content=MessageContent(headline="Corte de luz hasta las 20:00", body="Evite la calle Gran Avenida."),
+    )
+    wait_until(lambda: len(fake_fcm.delivered_tokens()) >= 3, quiet=1.0)
+    titles = {token: notice["title"] for token, notice in notices_by_token(fake_fcm).items()}
+    assert titles == {
+        "fcm-member": "Update: Corte de luz hasta las 20:00",
+        "fcm-reporter": "Actualización: Corte de luz hasta las 20:00",
+        "fcm-muted": "Actualización: Corte de luz hasta las 20:00",
+    }
+    fake_fcm.reset()
+    mass_message_cancel(actor=neighborhood["dispatcher"], message_id=updated.id)
+    wait_until(lambda: len(fake_fcm.delivered_tokens()) >= 3, quiet=1.0)
+    titles = {token: notice["title"] for token, notice in notices_by_token(fake_fcm).items()}
+    assert titles == {
+        "fcm-member": "Cancelled: Corte de luz hasta las 20:00",
+        "fcm-reporter": "Cancelado: Corte de luz hasta las 20:00",
+        "fcm-muted": "Cancelado: Corte de luz hasta las 20:00",
+    }

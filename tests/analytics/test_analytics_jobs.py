@@ -14,7 +14,12 @@ from backend.analytics.selectors.dark_figure import dark_figure_report
 from backend.analytics.selectors.jobs import ERROR_JOB_NOT_DONE, ERROR_JOB_NOT_FOUND
 from backend.analytics.selectors.trends import weekly_trends
 from backend.analytics.services.formal_reports import ReportRow, formal_reports_import_batch
-from backend.analytics.services.jobs import CURRENT_PERIOD_MAX_AGE, analytics_job_execute, analytics_job_request
+from backend.analytics.services.jobs import (
+    CURRENT_PERIOD_MAX_AGE,
+    ERROR_JOB_FAILED,
+    analytics_job_execute,
+    analytics_job_request,
+)
 from backend.analytics.services.linkage import incident_link_review
 from tests.factories import PrecinctFactory, staff_user
 from tests.factories.alerts import AlertFactory, category
@@ -102,7 +107,7 @@ def test_a_failing_job_is_recorded_with_its_error_and_asked_for_again(client_for
     status = client.get(accepted["status_url"]).json()
     assert (status["status"], status["error"], status["result_url"]) == (
         "failed",
-        "The computation failed: disk full",
+        ERROR_JOB_FAILED.format(error="disk full"),
         None,
     )
     assert client.get(job_result_url(job.id)).json()["error"]["message"] == ERROR_JOB_NOT_DONE

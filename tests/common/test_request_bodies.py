@@ -9,6 +9,7 @@ from backend.accounts.models import Role
 from backend.alerts.models import Alert, Zone
 from backend.common.errors import ERROR_BODY_TOO_LARGE, ERROR_TOO_MANY_FIELDS
 from backend.common.fields import ERROR_BOOLEAN_NOT_NUMBER
+from backend.common.middleware import STATUS_MESSAGES
 from backend.common.parsers import (
     ERROR_JSON_DUPLICATE_KEY,
     ERROR_JSON_NOT_FINITE,
@@ -174,7 +175,7 @@ def test_integer_fields_refuse_booleans_and_values_past_bigint(client_for):
 def test_unknown_api_url_is_a_json_404_and_pages_keep_html(api_client):
     response = api_client.get("/api/no-such-thing/")
     assert response.status_code == 404
-    assert response.json() == {"error": {"code": "not_found", "message": "Not found."}}
+    assert response.json() == {"error": {"code": "not_found", "message": str(STATUS_MESSAGES[404][1])}}
     page = api_client.get("/no-such-page/")
     assert page.status_code == 404
     assert page["Content-Type"].startswith("text/html")
@@ -195,7 +196,7 @@ def test_an_unhandled_error_under_the_api_is_a_json_500_and_pages_keep_theirs(rf
     api = middleware(rf.get("/api/alerts/"))
     page = middleware(rf.get("/despacho/"))
     assert (api.status_code, api["Content-Type"]) == (500, "application/json")
-    assert json.loads(api.content) == {"error": {"code": "server_error", "message": "Server error."}}
+    assert json.loads(api.content) == {"error": {"code": "server_error", "message": str(STATUS_MESSAGES[500][1])}}
     assert (page.status_code, page.content) == (500, b"<h1>Server Error (500)</h1>")
 
 

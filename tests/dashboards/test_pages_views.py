@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from backend.accounts.models import Agency, Role, User
 from backend.alerts.incidents.services import TRANSITIONS
+from dashboards.js_catalog import catalog_url
 from tests.factories import PrecinctFactory, UserFactory, staff_user
 
 PAGES = {
@@ -79,10 +80,10 @@ def test_pages_speak_chilean_spanish_by_default_and_english_on_request(client):
 
     assert "Enviar alerta" in spanish.content.decode()
     assert page_config(spanish)["statuses"]["received"] == "Recibida"
-    assert page_config(spanish)["strings"]["Sent"] == "Enviada"
+    assert catalog_url("es-cl") in spanish.content.decode()
     assert '<html lang="es-cl">' in spanish.content.decode()
     assert "Send alert" in english.content.decode()
-    assert page_config(english)["strings"]["Sent"] == "Sent"
+    assert catalog_url("en") in english.content.decode()
 
 
 @pytest.mark.django_db
@@ -210,6 +211,10 @@ def test_the_service_worker_is_served_from_the_root_and_never_caches_the_api(cli
     assert '"/static/dashboards/js/alert_button.js"' in script
     assert 'const PAGE = "/alerta/";' in script
     assert 'const NEVER_CACHED = ["/api/", "/ws/", "/admin/", "/accounts/", "/i18n/"];' in script
+    # The scripts' translations in every language, so the alert button works offline in either.
+    assert f'"{catalog_url("es-cl")}"' in script
+    assert f'"{catalog_url("en")}"' in script
+    assert 'const CATALOG_PREFIX = "/jsi18n/";' in script
 
 
 def test_the_manifest_opens_the_alert_button_and_its_icons_exist(client):

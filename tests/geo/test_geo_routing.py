@@ -59,7 +59,7 @@ def test_point_in_gap_goes_to_nearest_precinct_within_tolerance_and_is_flagged()
 def test_point_beyond_tolerance_is_outside_jurisdiction():
     PrecinctFactory(column=0)
     lat = ORIGIN_LAT + CELL_DEGREES / 2
-    with pytest.raises(OutsideJurisdiction, match=ERROR_OUTSIDE_JURISDICTION):
+    with pytest.raises(OutsideJurisdiction, match=str(ERROR_OUTSIDE_JURISDICTION)):
         precinct_for_point(lat=lat, lon=ORIGIN_LON + CELL_DEGREES + 0.01)  # about 930 m away
 
 

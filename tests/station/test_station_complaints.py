@@ -332,6 +332,7 @@ def test_filing_is_throttled_per_person(client_for, precinct, settings):
     from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
 
+    original_rates = SimpleRateThrottle.THROTTLE_RATES  # restored below: the settings fixture restores too late
     SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     citizen = verified_citizen()
     try:
@@ -340,7 +341,7 @@ def test_filing_is_throttled_per_person(client_for, precinct, settings):
             for _ in range(3)
         ]
     finally:
-        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        SimpleRateThrottle.THROTTLE_RATES = original_rates
 
     assert statuses == [201, 201, 429]
     assert Complaint.objects.count() == 2

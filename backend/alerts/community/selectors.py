@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from backend.common.errors import NotFound
 
@@ -12,7 +13,7 @@ from ..models import Alert, Event, Zone
 from ..presenters import with_views
 
 COMMUNITY_WINDOW = timedelta(days=14)
-ERROR_ALERT_NOT_FOUND = "No such alert."
+ERROR_ALERT_NOT_FOUND = gettext_lazy("No such alert.")
 
 
 def zone_member_ids(area) -> list[int]:

@@ -1,12 +1,13 @@
 """Input validation for community zones."""
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from backend.common.coordinates import LatitudeField, LongitudeField
 from backend.common.fields import IntegerField
 from backend.common.geojson import GeoJSONGeometryField
 
-ERROR_GEOMETRY = "Must be a GeoJSON Polygon in longitude, latitude order."
+ERROR_GEOMETRY = gettext_lazy("Must be a GeoJSON Polygon in longitude, latitude order.")
 
 
 class ZoneCreateSerializer(serializers.Serializer):

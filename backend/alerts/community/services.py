@@ -3,6 +3,10 @@
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point, Polygon
 from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from backend.common.errors import DomainError, NotFound
 from backend.common.ratelimit import Limit, rate_limit_consume
@@ -21,12 +25,23 @@ MAX_ZONES_PER_MEMBER = 10
 ZONE_CHANGE_LIMITS = (Limit(count=10, per_seconds=3_600), Limit(count=30, per_seconds=86_400))
 # How far from every precinct a zone may lie: a home near the edge of the service area still follows it.
 ZONE_JURISDICTION_MARGIN_METERS = 2_000
-ERROR_RADIUS_RANGE = f"The radius must be between {MIN_ZONE_RADIUS_METERS} and {MAX_ZONE_RADIUS_METERS} metres."
-ERROR_POLYGON_INVALID = "The polygon is not valid: {reason}."
-ERROR_POLYGON_TOO_SMALL = f"The zone must cover at least {MIN_ZONE_AREA_SQUARE_METERS:,} m²."
-ERROR_POLYGON_TOO_LARGE = f"The zone may cover at most {MAX_ZONE_AREA_SQUARE_METERS // 1_000_000} km²."
-ERROR_ZONE_OUTSIDE = "The zone is outside the area the platform serves."
-ERROR_TOO_MANY_ZONES = f"A member can follow at most {MAX_ZONES_PER_MEMBER} zones."
+ERROR_RADIUS_RANGE = format_lazy(
+    gettext_lazy("The radius must be between {minimum} and {maximum} metres."),
+    minimum=MIN_ZONE_RADIUS_METERS,
+    maximum=MAX_ZONE_RADIUS_METERS,
+)
+ERROR_POLYGON_INVALID = gettext_lazy("The polygon is not valid: {reason}.")
+ERROR_POLYGON_TOO_SMALL = format_lazy(
+    gettext_lazy("The zone must cover at least {area} m²."),
+    area=lazy(number_format, str)(MIN_ZONE_AREA_SQUARE_METERS, force_grouping=True),
+)
+ERROR_POLYGON_TOO_LARGE = format_lazy(
+    gettext_lazy("The zone may cover at most {area} km²."), area=MAX_ZONE_AREA_SQUARE_METERS // 1_000_000
+)
+ERROR_ZONE_OUTSIDE = gettext_lazy("The zone is outside the area the platform serves.")
+ERROR_TOO_MANY_ZONES = format_lazy(
+    gettext_lazy("A member can follow at most {count} zones."), count=MAX_ZONES_PER_MEMBER
+)
 
 
 def _member_lock(member) -> None:

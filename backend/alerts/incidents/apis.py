@@ -2,6 +2,8 @@
 
 from django.http import FileResponse
 from django.urls import path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -47,7 +49,9 @@ from .uploads import MAX_PHOTOS_PER_UPLOAD, photos_inspect, photos_sanitize
 
 # Five photos at the photo limit plus the form fields: anything larger is refused before it is read.
 MAX_REQUEST_BYTES = MAX_PHOTOS_PER_UPLOAD * MAX_PHOTO_BYTES + 1024 * 1024
-ERROR_REQUEST_TOO_LARGE = f"The request is too large; the limit is {MAX_REQUEST_BYTES // (1024 * 1024)} MB."
+ERROR_REQUEST_TOO_LARGE = format_lazy(
+    gettext_lazy("The request is too large; the limit is {megabytes} MB."), megabytes=MAX_REQUEST_BYTES // (1024 * 1024)
+)
 
 
 class RequestTooLarge(DomainError):

@@ -1,6 +1,7 @@
 """Writes for what community members add to alerts, and dispatch hiding it."""
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from backend.accounts.scope import staff_scope
 from backend.common.errors import Forbidden, NotFound
@@ -14,8 +15,8 @@ from .uploads import photo_store, photos_sanitize, stored_files_delete
 
 INFORMATION_LIMITS = (Limit(count=10, per_seconds=600), Limit(count=50, per_seconds=86_400))
 MAX_INFORMATION_LENGTH = 2_000
-ERROR_NOT_IN_ZONES = "You can add information only to alerts in your zones."
-ERROR_INFORMATION_NOT_FOUND = "No such information on this alert."
+ERROR_NOT_IN_ZONES = gettext_lazy("You can add information only to alerts in your zones.")
+ERROR_INFORMATION_NOT_FOUND = gettext_lazy("No such information on this alert.")
 
 
 def _alert_for_contributor(*, alert_id: int, author) -> Alert:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta  # noqa: F401
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from backend.accounts.scope import sees_dispatch_views, staff_scope
 from backend.common.errors import NotFound
@@ -19,8 +20,8 @@ from ..presenters import with_views
 
 DUPLICATE_RADIUS_METERS = 300
 DUPLICATE_WINDOW = timedelta(minutes=30)
-ERROR_ALERT_NOT_FOUND = "No such alert."
-ERROR_PHOTO_NOT_FOUND = "No such photo."
+ERROR_ALERT_NOT_FOUND = gettext_lazy("No such alert.")
+ERROR_PHOTO_NOT_FOUND = gettext_lazy("No such photo.")
 
 
 _categories: dict[str, Category] = {}

@@ -1,5 +1,7 @@
 """Input validation for the alerts API. Output shapes live in presenters.py (shared with the event log)."""
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from backend.accounts.models import Agency
@@ -13,9 +15,11 @@ MAX_ACCURACY_METERS = 10_000
 MAX_DESCRIPTION_LENGTH = 2_000
 MAX_NOTE_LENGTH = 2_000
 IDEMPOTENCY_KEY_MAX_LENGTH = 128
-ERROR_IDEMPOTENCY_KEY = f"Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters."
-ERROR_BBOX = "bbox must be four numbers: min_lon,min_lat,max_lon,max_lat."
-ERROR_GEOMETRY = "Must be a GeoJSON Polygon in longitude, latitude order."
+ERROR_IDEMPOTENCY_KEY = format_lazy(
+    gettext_lazy("Idempotency-Key must be 1 to {limit} printable ASCII characters."), limit=IDEMPOTENCY_KEY_MAX_LENGTH
+)
+ERROR_BBOX = gettext_lazy("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat.")
+ERROR_GEOMETRY = gettext_lazy("Must be a GeoJSON Polygon in longitude, latitude order.")
 
 
 class CategorySerializer(serializers.ModelSerializer):

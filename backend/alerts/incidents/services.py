@@ -9,6 +9,7 @@ from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from backend.accounts.scope import staff_scope
 from backend.common.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
@@ -27,16 +28,16 @@ from .uploads import photo_store, photos_sanitize, stored_files_delete
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 # Abuse control per reporter; idempotent retries and refused alerts are free.
 ALERT_RATE_LIMITS = (Limit(count=5, per_seconds=60), Limit(count=30, per_seconds=86_400))
-ERROR_UNKNOWN_CATEGORY = "Unknown or inactive category."
-ERROR_BLOCKED_REPORTER = "Your account may not send alerts. Contact your precinct."
-ERROR_IDEMPOTENCY_MISMATCH = "This Idempotency-Key was already used with a different request."
-ERROR_ILLEGAL_TRANSITION = "An alert that is '{current}' cannot become '{target}'."
+ERROR_UNKNOWN_CATEGORY = gettext_lazy("Unknown or inactive category.")
+ERROR_BLOCKED_REPORTER = gettext_lazy("Your account may not send alerts. Contact your precinct.")
+ERROR_IDEMPOTENCY_MISMATCH = gettext_lazy("This Idempotency-Key was already used with a different request.")
+ERROR_ILLEGAL_TRANSITION = gettext_lazy("An alert that is '{current}' cannot become '{target}'.")
 # Outside one's scope an alert does not exist: writes answer as reads do (404), revealing nothing.
-ERROR_ALERT_NOT_FOUND = "No such alert."
-ERROR_MERGE_SELF = "An alert cannot be merged into itself."
-ERROR_MERGE_AGENCY = "Only alerts of the same agency can be merged."
-ERROR_MERGE_TARGET_CLOSED = "The target alert is itself a duplicate."
-ERROR_PHOTO_NOT_FOUND = "No such photo on this alert."
+ERROR_ALERT_NOT_FOUND = gettext_lazy("No such alert.")
+ERROR_MERGE_SELF = gettext_lazy("An alert cannot be merged into itself.")
+ERROR_MERGE_AGENCY = gettext_lazy("Only alerts of the same agency can be merged.")
+ERROR_MERGE_TARGET_CLOSED = gettext_lazy("The target alert is itself a duplicate.")
+ERROR_PHOTO_NOT_FOUND = gettext_lazy("No such photo on this alert.")
 
 S = AlertStatus
 CLOSED_STATUSES = frozenset({S.RESOLVED, S.FALSE_ALARM, S.DUPLICATE})

@@ -5,6 +5,8 @@ from collections.abc import Iterable
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from backend.common.errors import DomainError
 from backend.common.photos import (
@@ -21,7 +23,7 @@ from backend.common.photos import (
 from ..models import AlertPhoto
 
 MAX_PHOTOS_PER_UPLOAD = 5
-ERROR_TOO_MANY_PHOTOS = f"At most {MAX_PHOTOS_PER_UPLOAD} photos per upload."
+ERROR_TOO_MANY_PHOTOS = format_lazy(gettext_lazy("At most {count} photos per upload."), count=MAX_PHOTOS_PER_UPLOAD)
 
 
 class PhotoInvalid(DomainError):

@@ -8,6 +8,7 @@ nothing replaced it (a cancelled Update always has its Cancel notice as a replac
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from backend.common.errors import NotFound
 
@@ -17,7 +18,7 @@ from .cap import CapMessage, CapReference, cap_xml
 CAP_EVENT = "Aviso de seguridad a la comunidad"
 CAP_CATEGORY = "Security"
 CAP_IDENTIFIER_PREFIX = "vigia-message-"
-ERROR_MESSAGE_NOT_FOUND = "No such message."
+ERROR_MESSAGE_NOT_FOUND = gettext_lazy("No such message.")
 
 
 def message_cap_type(message: MassMessage) -> str:

@@ -1,5 +1,6 @@
 """Input validation for mass messages."""
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from backend.common.coordinates import LatitudeField, LongitudeField
@@ -12,8 +13,8 @@ from .services import MAX_BODY_LENGTH, TARGETS
 MAX_HEADLINE_LENGTH = 160
 MAX_INSTRUCTION_LENGTH = 1_000
 MAX_NOTE_LENGTH = 1_000
-ERROR_AREA_GEOJSON = "Must be a GeoJSON Polygon or MultiPolygon in longitude, latitude order."
-ERROR_TARGET_FIELDS = "target '{target}' needs: {fields}."
+ERROR_AREA_GEOJSON = gettext_lazy("Must be a GeoJSON Polygon or MultiPolygon in longitude, latitude order.")
+ERROR_TARGET_FIELDS = gettext_lazy("target '{target}' needs: {fields}.")
 
 
 class CenterSerializer(serializers.Serializer):

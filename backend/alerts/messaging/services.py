@@ -11,6 +11,8 @@ from datetime import datetime
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from backend.accounts.models import Role
 from backend.accounts.scope import staff_scope, user_has_role
@@ -34,26 +36,32 @@ MAX_POLYGON_AREA_SQUARE_METERS = 100_000_000  # 100 km², several comunas
 MAX_BODY_LENGTH = 2_000
 MAX_AREA_DESCRIPTION_LENGTH = 200
 
-ERROR_ROLE = "Only dispatchers and commanders may send mass messages."
-ERROR_UNKNOWN_PRECINCT = "No such precinct."
-ERROR_OUT_OF_SCOPE = "This precinct is outside your scope."
-ERROR_AREA_OUTSIDE_PRECINCT = "The area must overlap the sending precinct."
-ERROR_AREA_OUTSIDE_SCOPE = "The area lies entirely outside your precincts."
+ERROR_ROLE = gettext_lazy("Only dispatchers and commanders may send mass messages.")
+ERROR_UNKNOWN_PRECINCT = gettext_lazy("No such precinct.")
+ERROR_OUT_OF_SCOPE = gettext_lazy("This precinct is outside your scope.")
+ERROR_AREA_OUTSIDE_PRECINCT = gettext_lazy("The area must overlap the sending precinct.")
+ERROR_AREA_OUTSIDE_SCOPE = gettext_lazy("The area lies entirely outside your precincts.")
 # Less than this much removed by clipping (float noise on shared borders) leaves a circle a circle.
 CLIP_TOLERANCE_SQUARE_METERS = 1.0
-ERROR_UNKNOWN_TARGET = f"target must be one of {', '.join(TARGETS)}."
-ERROR_POLYGON_MISSING = "A polygon message needs an area (GeoJSON Polygon or MultiPolygon)."
-ERROR_POLYGON_INVALID = "The polygon is not valid: {reason}."
-ERROR_POLYGON_TYPE = "The area must be a Polygon or MultiPolygon in WGS84 (lon, lat)."
-ERROR_POLYGON_TOO_LARGE = f"The area may cover at most {MAX_POLYGON_AREA_SQUARE_METERS // 1_000_000} km²."
-ERROR_RADIUS_RANGE = f"The radius must be between {MIN_RADIUS_METERS} and {MAX_RADIUS_METERS} metres."
-ERROR_CENTER_MISSING = "A radius message needs a center (lat, lon)."
-ERROR_COORDINATES = "Coordinates must be lon in [-180, 180] and lat in [-90, 90]."
-ERROR_CHOICE = "{field} must be one of {choices}."
-ERROR_EXPIRES_PAST = "expires_at must be in the future."
-ERROR_EMPTY = "This field may not be blank."
-ERROR_NOT_CURRENT = "This message was already replaced or cancelled; change the latest version."
-ERROR_MESSAGE_NOT_FOUND = "No such message."
+ERROR_UNKNOWN_TARGET = format_lazy(gettext_lazy("target must be one of {choices}."), choices=", ".join(TARGETS))
+ERROR_POLYGON_MISSING = gettext_lazy("A polygon message needs an area (GeoJSON Polygon or MultiPolygon).")
+ERROR_POLYGON_INVALID = gettext_lazy("The polygon is not valid: {reason}.")
+ERROR_POLYGON_TYPE = gettext_lazy("The area must be a Polygon or MultiPolygon in WGS84 (lon, lat).")
+ERROR_POLYGON_TOO_LARGE = format_lazy(
+    gettext_lazy("The area may cover at most {area} km²."), area=MAX_POLYGON_AREA_SQUARE_METERS // 1_000_000
+)
+ERROR_RADIUS_RANGE = format_lazy(
+    gettext_lazy("The radius must be between {minimum} and {maximum} metres."),
+    minimum=MIN_RADIUS_METERS,
+    maximum=MAX_RADIUS_METERS,
+)
+ERROR_CENTER_MISSING = gettext_lazy("A radius message needs a center (lat, lon).")
+ERROR_COORDINATES = gettext_lazy("Coordinates must be lon in [-180, 180] and lat in [-90, 90].")
+ERROR_CHOICE = gettext_lazy("{field} must be one of {choices}.")
+ERROR_EXPIRES_PAST = gettext_lazy("expires_at must be in the future.")
+ERROR_EMPTY = gettext_lazy("This field may not be blank.")
+ERROR_NOT_CURRENT = gettext_lazy("This message was already replaced or cancelled; change the latest version.")
+ERROR_MESSAGE_NOT_FOUND = gettext_lazy("No such message.")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,7 +5,9 @@ turned the category off and minus the actor; the reporter also hears of each ste
 Mass messages reach every member whose zones meet the area, except the sender.
 
 A push carries a short title and body and the event id only, never the reporter, the description or
-the exact location: push services are third parties, so the app fetches details over the API.
+the exact location: push services are third parties, so the app fetches details over the API. Each
+recipient reads it in their own language (``User.language``): devices are planned in batches per language,
+and each batch renders its notice under ``translation.override``.
 
 The sending functions report per device what happened (sent, dead, worth retrying); ``tasks.py``
 retries the last group with exponential backoff.
@@ -15,16 +17,19 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import firebase_admin
 import requests
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from firebase_admin import credentials, exceptions, messaging
 from pywebpush import WebPushException, webpush
+
+from backend.accounts.language import supported_language
 
 from ..community.selectors import zone_member_ids
 from ..models import AlertStatus, Device, DeviceKind, Event, EventType, MassMessage, PushPreference
@@ -41,7 +46,12 @@ BODY_MAX_LENGTH = 180
 FCM_APP_NAME = "vigia-push"
 ALERT_EVENT_TYPES = frozenset({EventType.ALERT_CREATED, EventType.ALERT_STEP_ADDED})
 MESSAGE_EVENT_TYPES = frozenset({EventType.MESSAGE_SENT, EventType.MESSAGE_UPDATED, EventType.MESSAGE_CANCELLED})
-MESSAGE_TITLE_PREFIX = {EventType.MESSAGE_UPDATED: "Actualización: ", EventType.MESSAGE_CANCELLED: "Cancelado: "}
+MESSAGE_TITLE = {
+    EventType.MESSAGE_UPDATED: pgettext_lazy("push title of a changed mass message", "Update: {headline}"),
+    EventType.MESSAGE_CANCELLED: pgettext_lazy("push title of a withdrawn mass message", "Cancelled: {headline}"),
+}
+ALERT_TITLE = gettext_lazy("Alert: {category}")
+ALERT_BODY = gettext_lazy("Near one of your zones.")
 # Tokens that will never work again; other errors are either transient (retried) or logged.
 FCM_DEAD_ERRORS = (messaging.UnregisteredError, messaging.SenderIdMismatchError)
 FCM_TRANSIENT_ERRORS = (
@@ -78,22 +88,38 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def event_notice(event: Event) -> PushNotice:
+def category_label(category: dict) -> str:
+    """A category's label in the active language (categories carry their own Spanish and English labels)."""
+    return category["label_es"] if translation.get_language().startswith("es") else category["label_en"]
+
+
+def event_notice(event: Event, *, language: str = settings.LANGUAGE_CODE) -> PushNotice:
+    """The push for ``event``, written in ``language`` (Spanish if we no longer offer it)."""
+    with translation.override(supported_language(language) or settings.LANGUAGE_CODE):
+        return _event_notice(event)
+
+
+def _event_notice(event: Event) -> PushNotice:
     data = {"event_id": str(event.id), "type": event.type}
     if event.type in MESSAGE_EVENT_TYPES:
         message = event.payload["message"]
         data["message_id"] = str(message["id"])
-        title = MESSAGE_TITLE_PREFIX.get(event.type, "") + message["headline"]
+        # The headline and body are the sender's words, in the language they wrote them.
+        title = MESSAGE_TITLE[event.type].format(headline=message["headline"]) if event.type in MESSAGE_TITLE else ""
         return PushNotice(
-            title=_short(title, TITLE_MAX_LENGTH), body=_short(message["body"], BODY_MAX_LENGTH), data=data
+            title=_short(title or message["headline"], TITLE_MAX_LENGTH),
+            body=_short(message["body"], BODY_MAX_LENGTH),
+            data=data,
         )
     alert = event.payload["alert"]
     data["alert_id"] = str(alert["id"])
-    label = alert["category"]["label_es"]
+    label = category_label(alert["category"])
     if event.type == EventType.ALERT_STEP_ADDED:
         status = event.payload["step"]["status"]
         return PushNotice(title=_short(label, TITLE_MAX_LENGTH), body=str(AlertStatus(status).label), data=data)
-    return PushNotice(title=_short(f"Alerta: {label}", TITLE_MAX_LENGTH), body="Cerca de una de tus zonas.", data=data)
+    return PushNotice(
+        title=_short(ALERT_TITLE.format(category=label), TITLE_MAX_LENGTH), body=gettext(ALERT_BODY), data=data
+    )
 
 
 def event_recipient_ids(event: Event) -> set[int]:
@@ -116,13 +142,26 @@ def event_recipient_ids(event: Event) -> set[int]:
     return (members | {reporter_id}) - {actor.get("id")}
 
 
-def event_push_batches(event: Event) -> tuple[list[list[int]], list[list[int]]]:
-    """The devices to notify of ``event``: FCM device ids in batches of 500, Web Push ones in batches of 100."""
+@dataclass(frozen=True)
+class PushBatch:
+    """Devices of one kind whose users read one language: one send, one rendering of the notice."""
+
+    kind: str
+    language: str
+    device_ids: list[int]
+
+
+def event_push_batches(event: Event) -> Iterator[PushBatch]:
+    """The devices to notify of ``event``, per language: FCM ones in batches of 500, Web Push ones of 100."""
     recipients = event_recipient_ids(event)
-    devices = Device.objects.filter(user_id__in=recipients).order_by("id").values_list("id", "kind")
-    fcm = [device_id for device_id, kind in devices if kind == DeviceKind.FCM]
-    web = [device_id for device_id, kind in devices if kind == DeviceKind.WEB_PUSH]
-    return _chunks(fcm, FCM_BATCH_SIZE), _chunks(web, WEBPUSH_BATCH_SIZE)
+    devices = Device.objects.filter(user_id__in=recipients).order_by("id").values_list("id", "kind", "user__language")
+    by_group: dict[tuple[str, str], list[int]] = {}
+    for device_id, kind, language in devices:
+        by_group.setdefault((kind, language), []).append(device_id)
+    for (kind, language), device_ids in sorted(by_group.items()):
+        size = FCM_BATCH_SIZE if kind == DeviceKind.FCM else WEBPUSH_BATCH_SIZE
+        for chunk in _chunks(device_ids, size):
+            yield PushBatch(kind=kind, language=language, device_ids=chunk)
 
 
 def _chunks(items: list[int], size: int) -> list[list[int]]:

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from backend.common.errors import DomainError, NotFound
 
@@ -18,12 +20,12 @@ FCM_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9:_\-]+")
 P256DH_BYTES = 65
 AUTH_SECRET_BYTES = 16
 
-ERROR_KIND = f"kind must be one of {', '.join(DeviceKind.values)}."
-ERROR_FCM_TOKEN = "Not an FCM registration token."
-ERROR_ENDPOINT = "The subscription endpoint must be an https URL of a known push service."
-ERROR_KEYS = "The subscription needs base64url keys p256dh (65 bytes) and auth (16 bytes)."
-ERROR_UNKNOWN_CATEGORY = "Unknown category {code!r}."
-ERROR_DEVICE_NOT_FOUND = "No such device."
+ERROR_KIND = format_lazy(gettext_lazy("kind must be one of {choices}."), choices=", ".join(DeviceKind.values))
+ERROR_FCM_TOKEN = gettext_lazy("Not an FCM registration token.")
+ERROR_ENDPOINT = gettext_lazy("The subscription endpoint must be an https URL of a known push service.")
+ERROR_KEYS = gettext_lazy("The subscription needs base64url keys p256dh (65 bytes) and auth (16 bytes).")
+ERROR_UNKNOWN_CATEGORY = gettext_lazy("Unknown category {code!r}.")
+ERROR_DEVICE_NOT_FOUND = gettext_lazy("No such device.")
 
 
 def _base64url_length(value) -> int | None:

@@ -10,7 +10,7 @@ import random
 from celery import shared_task
 from django.conf import settings
 
-from ..models import Event, EventType
+from ..models import DeviceKind, Event, EventType
 from . import push
 
 logger = logging.getLogger(__name__)
@@ -36,35 +36,34 @@ def event_push(event_id: int) -> None:
     event = Event.objects.filter(id=event_id).first()
     if event is None or event.type not in PUSH_EVENT_TYPES:
         return
-    fcm_batches, webpush_batches = push.event_push_batches(event)
-    for device_ids in fcm_batches:
-        fcm_push_batch.delay(event_id, device_ids)
-    for device_ids in webpush_batches:
-        webpush_push_batch.delay(event_id, device_ids)
+    for batch in push.event_push_batches(event):
+        task = fcm_push_batch if batch.kind == DeviceKind.FCM else webpush_push_batch
+        task.delay(event_id, batch.device_ids, batch.language)
 
 
-def _send_with_retry(task, send, event_id: int, device_ids: list[int]) -> None:
+def _send_with_retry(task, send, event_id: int, device_ids: list[int], language: str) -> None:
     event = Event.objects.filter(id=event_id).first()
     if event is None:
         return  # pruned meanwhile: too old to be worth a push
-    outcome = send(device_ids=device_ids, notice=push.event_notice(event))
+    outcome = send(device_ids=device_ids, notice=push.event_notice(event, language=language))
     if not outcome.retry:
         return
     if task.request.retries >= settings.PUSH_MAX_RETRIES:
         logger.warning("Giving up on %d devices for event %s.", len(outcome.retry), event_id)
         return
     raise task.retry(
-        args=(event_id, outcome.retry),
+        args=(event_id, outcome.retry, language),
         countdown=retry_countdown(task.request.retries),
         max_retries=settings.PUSH_MAX_RETRIES,
     )
 
 
+# ``language`` defaults for jobs queued before batches carried one.
 @shared_task(name="alerts.fcm_push_batch", bind=True, ignore_result=True)
-def fcm_push_batch(self, event_id: int, device_ids: list[int]) -> None:
-    _send_with_retry(self, push.fcm_send, event_id, device_ids)
+def fcm_push_batch(self, event_id: int, device_ids: list[int], language: str = settings.LANGUAGE_CODE) -> None:
+    _send_with_retry(self, push.fcm_send, event_id, device_ids, language)
 
 
 @shared_task(name="alerts.webpush_push_batch", bind=True, ignore_result=True)
-def webpush_push_batch(self, event_id: int, device_ids: list[int]) -> None:
-    _send_with_retry(self, push.webpush_send, event_id, device_ids)
+def webpush_push_batch(self, event_id: int, device_ids: list[int], language: str = settings.LANGUAGE_CODE) -> None:
+    _send_with_retry(self, push.webpush_send, event_id, device_ids, language)

@@ -33,7 +33,8 @@ Client to server:
 * ``{"type": "resume", "last_event_id": N}`` answered with ``{"type": "resumed", ...}`` (as hello) and a replay
 * ``{"type": "auth", "token"|"ticket": "..."}``  only before authenticating
 
-Anything else gets ``{"type": "error", "code", "message"}`` and the socket stays open. Close codes:
+Anything else gets ``{"type": "error", "code", "message"}`` and the socket stays open; the message is in the
+handshake's ``Accept-Language``, else in the user's language (``accounts.language``). Close codes:
 4401 unauthenticated, 4403 out of scope. Idle sockets are kept alive by the ASGI server's protocol
 pings (uvicorn ``--ws-ping-interval``, daphne ``--ping-interval``; 20 s by default).
 
@@ -53,8 +54,12 @@ from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 from redis.exceptions import RedisError
 
+from backend.accounts.language import api_language
 from backend.accounts.websocket_auth import (
     SCOPE_ACCEPT_SUBPROTOCOL,
     SCOPE_CREDENTIALS_PRESENTED,
@@ -75,10 +80,10 @@ CLOSE_FORBIDDEN = 4403
 # 1012 "service restart": the client should reconnect and resume.
 CLOSE_RECONNECT = 1012
 
-ERROR_MALFORMED = "Each message must be a JSON object with a string 'type'."
-ERROR_UNKNOWN_TYPE = "Unknown message type {type!r}; expected ping, resume or auth."
-ERROR_INVALID_RESUME_ID = "last_event_id must be a non-negative integer."
-ERROR_ALREADY_AUTHENTICATED = "This socket is already authenticated."
+ERROR_MALFORMED = gettext_lazy("Each message must be a JSON object with a string 'type'.")
+ERROR_UNKNOWN_TYPE = gettext_lazy("Unknown message type {type!r}; expected ping, resume or auth.")
+ERROR_INVALID_RESUME_ID = gettext_lazy("last_event_id must be a non-negative integer.")
+ERROR_ALREADY_AUTHENTICATED = gettext_lazy("This socket is already authenticated.")
 
 
 def parse_event_id(value) -> int | None:
@@ -165,6 +170,7 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
         self.zones: list = []
         self.last_sent_id = 0
         self.auth_deadline: asyncio.Task | None = None
+        self.language = settings.LANGUAGE_CODE
         # Close codes need an accepted socket; closing before accept is an HTTP 403 without a code.
         await self.accept(subprotocol=self.scope.get(SCOPE_ACCEPT_SUBPROTOCOL))
         user = self.scope.get("user")
@@ -197,6 +203,8 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
         if authorized is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        headers = dict(self.scope.get("headers") or [])
+        self.language = api_language(accept_language=headers.get(b"accept-language", b"").decode("latin1"), user=user)
         self.stream, groups = authorized
         # Groups first, log second: anything committed meanwhile is queued for us, then deduplicated by id.
         if self.stream.kind == replay.STREAM_COMMUNITY:
@@ -247,7 +255,7 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
         elif message_type == "auth":
             await self._send_error("already_authenticated", ERROR_ALREADY_AUTHENTICATED)
         else:
-            await self._send_error("unknown_type", ERROR_UNKNOWN_TYPE.format(type=message_type[:40]))
+            await self._send_error("unknown_type", ERROR_UNKNOWN_TYPE, type=message_type[:40])
 
     async def _authenticate(self, content: dict) -> None:
         if self.auth_deadline is None:
@@ -265,8 +273,10 @@ class EventStreamConsumer(AsyncJsonWebsocketConsumer):
         self.auth_deadline = None
         await self._start(user)
 
-    async def _send_error(self, code: str, message: str) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message})
+    async def _send_error(self, code: str, message: str, **values) -> None:
+        with translation.override(self.language):
+            text = str(message).format(**values) if values else str(message)
+        await self.send_json({"type": "error", "code": code, "message": text})
 
     # Delivery
 

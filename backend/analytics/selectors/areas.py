@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from backend.accounts.scope import staff_scope
 from backend.common.errors import DomainError, Forbidden, NotFound
@@ -18,14 +19,14 @@ from backend.geo.models import Precinct, Prefecture
 FIRST_YEAR = 2000
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
-ERROR_MONTH_FORMAT = "Use a month in the form YYYY-MM."
-ERROR_UNKNOWN_MONTH = "Unknown month {value}: months run from {first}-01 to the current month."
-ERROR_UNKNOWN_PRECINCT = "Unknown precinct {code}."
-ERROR_UNKNOWN_PREFECTURE = "Unknown prefecture {code}."
-ERROR_OUT_OF_SCOPE = "This area is outside your scope."
-ERROR_AREA_REQUIRED = "Give a precinct or a prefecture, not both."
-ERROR_RANGE_ORDER = "The start date must not be after the end date."
-ERROR_FUTURE_DATE = "The date must not be in the future."
+ERROR_MONTH_FORMAT = gettext_lazy("Use a month in the form YYYY-MM.")
+ERROR_UNKNOWN_MONTH = gettext_lazy("Unknown month {value}: months run from {first}-01 to the current month.")
+ERROR_UNKNOWN_PRECINCT = gettext_lazy("Unknown precinct {code}.")
+ERROR_UNKNOWN_PREFECTURE = gettext_lazy("Unknown prefecture {code}.")
+ERROR_OUT_OF_SCOPE = gettext_lazy("This area is outside your scope.")
+ERROR_AREA_REQUIRED = gettext_lazy("Give a precinct or a prefecture, not both.")
+ERROR_RANGE_ORDER = gettext_lazy("The start date must not be after the end date.")
+ERROR_FUTURE_DATE = gettext_lazy("The date must not be in the future.")
 
 
 def local_zone() -> ZoneInfo:

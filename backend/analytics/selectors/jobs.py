@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from backend.accounts.scope import staff_scope
 from backend.analytics.models import AnalyticsJob, JobStatus
 from backend.common.errors import Conflict, NotFound
 
-ERROR_JOB_NOT_FOUND = "No such job."
-ERROR_JOB_NOT_DONE = "The job has not finished yet; poll its status URL."
+ERROR_JOB_NOT_FOUND = gettext_lazy("No such job.")
+ERROR_JOB_NOT_DONE = gettext_lazy("The job has not finished yet; poll its status URL.")
 
 
 def analytics_job_get(*, user, job_id: int, done: bool = False) -> AnalyticsJob:

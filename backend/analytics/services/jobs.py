@@ -21,6 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from backend.analytics.models import AnalyticsJob, JobKind, JobStatus
 from backend.analytics.selectors.areas import Area, Month, local_today
@@ -31,7 +32,7 @@ logger = logging.getLogger(__name__)
 CURRENT_PERIOD_MAX_AGE = dt.timedelta(minutes=5)
 # A job nobody picked up (the broker was down) or whose worker died is asked for again after this.
 JOB_LOST_AFTER = dt.timedelta(minutes=30)
-ERROR_JOB_FAILED = "The computation failed: {error}"
+ERROR_JOB_FAILED = gettext_lazy("The computation failed: {error}")
 ERROR_UNKNOWN_KIND = "Unknown job kind {kind!r}."
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from backend.analytics.estimation import LINKAGE_PRESETS, EventTable, LinkedPair, link_with_preset
 from backend.analytics.models import IncidentLink, LinkageRun, LinkStatus
@@ -25,8 +26,8 @@ from backend.analytics.services.jobs import analytics_jobs_invalidate
 from backend.common.errors import Conflict, NotFound
 
 ERROR_UNKNOWN_PRESET = "Unknown linkage preset {preset}."
-ERROR_LINK_NOT_FOUND = "No such link."
-ERROR_PAIR_TAKEN = "The report or the alert is already linked to another record under this preset."
+ERROR_LINK_NOT_FOUND = gettext_lazy("No such link.")
+ERROR_PAIR_TAKEN = gettext_lazy("The report or the alert is already linked to another record under this preset.")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from collections.abc import Iterable
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from backend.common.errors import DomainError
 from backend.common.photos import PhotoRejected, SanitizedPhoto, sanitize_photo
@@ -12,8 +14,8 @@ from backend.common.photos import PhotoRejected, SanitizedPhoto, sanitize_photo
 from ..models import ComplaintEvidence
 
 MAX_EVIDENCE_FILES = 5
-ERROR_TOO_MANY_FILES = f"Attach at most {MAX_EVIDENCE_FILES} photos."
-ERROR_EVIDENCE_FILE = "Photo {index}: {reason}"
+ERROR_TOO_MANY_FILES = format_lazy(gettext_lazy("Attach at most {count} photos."), count=MAX_EVIDENCE_FILES)
+ERROR_EVIDENCE_FILE = gettext_lazy("Photo {index}: {reason}")
 
 
 class EvidenceInvalid(DomainError):

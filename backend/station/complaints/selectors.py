@@ -1,6 +1,7 @@
 """Reads for complaints: a complainant sees only their own; an officer only their precincts'."""
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils.translation import gettext_lazy
 
 from backend.accounts.scope import staff_scope
 from backend.common.errors import NotFound
@@ -8,7 +9,7 @@ from backend.common.errors import NotFound
 from ..models import Complaint, ComplaintStatus
 from .services import OPEN_STATUSES
 
-ERROR_NOT_FOUND = "No complaint with this folio among yours."
+ERROR_NOT_FOUND = gettext_lazy("No complaint with this folio among yours.")
 
 
 def _complaints() -> QuerySet[Complaint]:

@@ -1,5 +1,5 @@
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,10 +10,10 @@ from .catalogue import COMPLAINT_TYPES
 
 MAX_ITEMS = 20
 MAX_EVIDENCE_FILES = 5
-ERROR_NO_PLACE = gettext_noop("Mark the place on the map, or write the address and choose the comuna.")
-ERROR_HALF_POINT = gettext_noop("Send both lat and lon, or neither.")
-ERROR_COMUNA_REQUIRED = gettext_noop("Choose the comuna of the address.")
-ERROR_ITEMS_REQUIRED = gettext_noop("Write at least one thing, with its value in pesos.")
+ERROR_NO_PLACE = gettext_lazy("Mark the place on the map, or write the address and choose the comuna.")
+ERROR_HALF_POINT = gettext_lazy("Send both lat and lon, or neither.")
+ERROR_COMUNA_REQUIRED = gettext_lazy("Choose the comuna of the address.")
+ERROR_ITEMS_REQUIRED = gettext_lazy("Write at least one thing, with its value in pesos.")
 
 
 class ItemSerializer(serializers.Serializer):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from backend.accounts.scope import staff_scope
 from backend.common.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
@@ -32,19 +32,19 @@ from .catalogue import COMPLAINT_TYPES
 from .evidence import evidence_store, stored_files_delete
 
 FORMAL_REPORT_SYNC_TASK = "backend.analytics.tasks.online_complaint_sync"
-ERROR_ALREADY_REPORTED = gettext_noop(
+ERROR_ALREADY_REPORTED = gettext_lazy(
     "A fact is reported only once. You already reported it, so we cannot take it here; "
     "ask the police unit or the Fiscalía where you reported it."
 )
-ERROR_OUTSIDE = gettext_noop("This place is outside every precinct we serve.")
-ERROR_UNKNOWN_COMUNA = gettext_noop("Unknown comuna.")
-ERROR_SUBMISSION_REUSED = gettext_noop(
+ERROR_OUTSIDE = gettext_lazy("This place is outside every precinct we serve.")
+ERROR_UNKNOWN_COMUNA = gettext_lazy("Unknown comuna.")
+ERROR_SUBMISSION_REUSED = gettext_lazy(
     "This form was already sent with other answers. Reload the form to file a new complaint."
 )
-ERROR_ILLEGAL_STEP = "A complaint that is '{current}' cannot become '{target}'."
-ERROR_NOTE_REQUIRED = gettext_noop("Write the reason; the complainant will read it.")
-ERROR_OUT_OF_SCOPE = gettext_noop("This complaint belongs to a precinct outside yours.")
-ERROR_NOT_WAITING = gettext_noop("This complaint is not waiting for more information.")
+ERROR_ILLEGAL_STEP = gettext_lazy("A complaint that is '{current}' cannot become '{target}'.")
+ERROR_NOTE_REQUIRED = gettext_lazy("Write the reason; the complainant will read it.")
+ERROR_OUT_OF_SCOPE = gettext_lazy("This complaint belongs to a precinct outside yours.")
+ERROR_NOT_WAITING = gettext_lazy("This complaint is not waiting for more information.")
 
 S = ComplaintStatus
 ACTIONS: dict[str, str] = {

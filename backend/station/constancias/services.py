@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from backend.common.errors import Conflict, DomainError
 from backend.geo.models import Precinct
@@ -22,8 +22,8 @@ from ..models import Constancia, DocumentKind
 from ..notifications.tasks import constancia_issued_email
 from .catalogue import CONSTANCIA_KINDS
 
-ERROR_UNKNOWN_COMUNA = gettext_noop("Unknown comuna.")
-ERROR_SUBMISSION_REUSED = gettext_noop(
+ERROR_UNKNOWN_COMUNA = gettext_lazy("Unknown comuna.")
+ERROR_SUBMISSION_REUSED = gettext_lazy(
     "This form was already sent with other answers. Reload the form to ask for a new constancia."
 )
 

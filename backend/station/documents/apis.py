@@ -1,6 +1,7 @@
 """Verification (public, throttled per IP), the published keys, and a holder's own documents."""
 
 from django.http import FileResponse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -15,7 +16,7 @@ from ..permissions import VerificationThrottle
 from .selectors import document_verify, document_verify_token, documents_of, keyring_current
 from .serializers import HolderDocumentSerializer, TokenVerifySerializer, VerificationSerializer
 
-ERROR_NO_DOCUMENT = "No document with this folio among yours."
+ERROR_NO_DOCUMENT = gettext_lazy("No document with this folio among yours.")
 MESSAGE_PDF_PENDING = "The PDF is being prepared. Try again in a few seconds."
 
 

@@ -12,17 +12,20 @@ This module is plain Python, tested without a database.
 import secrets
 
 import base32_crockford
-from django.utils.translation import gettext_noop
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 DATA_SYMBOLS = 12
 CODE_LENGTH = DATA_SYMBOLS + 1
 GROUP_SIZE = 4
 TYPEABLE = frozenset(base32_crockford.symbols)
 
-ERROR_CODE_EMPTY = gettext_noop("Type the verification code.")
-ERROR_CODE_CHARACTERS = gettext_noop("The code has characters that are not used in codes.")
-ERROR_CODE_LENGTH = f"The code has {CODE_LENGTH} characters (letters and digits)."
-ERROR_CODE_CHECK = gettext_noop("The code has a typo: check each character and try again.")
+ERROR_CODE_EMPTY = gettext_lazy("Type the verification code.")
+ERROR_CODE_CHARACTERS = gettext_lazy("The code has characters that are not used in codes.")
+ERROR_CODE_LENGTH = format_lazy(
+    gettext_lazy("The code has {length} characters (letters and digits)."), length=CODE_LENGTH
+)
+ERROR_CODE_CHECK = gettext_lazy("The code has a typo: check each character and try again.")
 
 
 class InvalidCode(ValueError):

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from backend.common.errors import Conflict, DomainError
 
@@ -21,8 +22,8 @@ from .tasks import document_pdf_render
 from .tokens import facts_digest, token_sign
 
 MAX_REVOCATION_REASON = 500
-ERROR_REVOCATION_REASON = "Write why the document is revoked."
-ERROR_ALREADY_REVOKED = "This document was already revoked."
+ERROR_REVOCATION_REASON = gettext_lazy("Write why the document is revoked.")
+ERROR_ALREADY_REVOKED = gettext_lazy("This document was already revoked.")
 
 
 @dataclass(frozen=True)

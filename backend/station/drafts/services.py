@@ -7,7 +7,7 @@ click, the back button) carries the same key, and the service files it once. Fil
 import uuid
 
 from django.db import transaction
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from backend.common.errors import DomainError, NotFound
 
@@ -16,7 +16,7 @@ from ..constancias.catalogue import CONSTANCIA_KINDS
 from ..models import FormDraft
 
 MAX_DRAFT_BYTES = 64 * 1024
-ERROR_DRAFT_TOO_LARGE = gettext_noop("This draft is too large to save.")
+ERROR_DRAFT_TOO_LARGE = gettext_lazy("This draft is too large to save.")
 # Files are never kept in drafts; the person attaches them when sending.
 SKIPPED_FIELDS = frozenset({"csrfmiddlewaretoken", "evidence", "action"})
 
@@ -24,7 +24,7 @@ SKIPPED_FIELDS = frozenset({"csrfmiddlewaretoken", "evidence", "action"})
 FORMS = frozenset(
     [f"complaint:{code}" for code in COMPLAINT_TYPES] + [f"constancia:{code}" for code in CONSTANCIA_KINDS]
 )
-ERROR_UNKNOWN_FORM = gettext_noop("No such form.")
+ERROR_UNKNOWN_FORM = gettext_lazy("No such form.")
 
 
 def _known(form: str) -> None:

@@ -1,8 +1,8 @@
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from backend.common.errors import Forbidden
 
-ERROR_NOT_VERIFIED = gettext_noop("Filing needs ClaveÚnica, or an account whose identity a police unit verified.")
+ERROR_NOT_VERIFIED = gettext_lazy("Filing needs ClaveÚnica, or an account whose identity a police unit verified.")
 
 
 class NotVerified(Forbidden):

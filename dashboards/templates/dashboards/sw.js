@@ -4,8 +4,10 @@ const CACHE = "vigia-shell-{{ shell_version }}";
 const PAGE = "{% url 'dashboards:alert-button' %}";
 const ASSETS = [
 {% for path in shell_assets %}  "{% static path %}",
+{% endfor %}{% for address in catalog_urls %}  "{{ address }}",
 {% endfor %}];
 const STATIC_PREFIX = "{% get_static_prefix %}";
+const CATALOG_PREFIX = "{{ catalog_prefix }}";
 const NEVER_CACHED = ["/api/", "/ws/", "/admin/", "/accounts/", "/i18n/"];
 
 self.addEventListener("install", (event) => {
@@ -49,7 +51,7 @@ self.addEventListener("fetch", (event) => {
   const address = new URL(request.url);
   if (address.origin !== self.location.origin || NEVER_CACHED.some((prefix) => address.pathname.startsWith(prefix))) return;
   if (request.mode === "navigate" && address.pathname === PAGE) event.respondWith(networkFirst(request));
-  else if (address.pathname.startsWith(STATIC_PREFIX)) event.respondWith(cacheFirst(request));
+  else if (address.pathname.startsWith(STATIC_PREFIX) || address.pathname.startsWith(CATALOG_PREFIX)) event.respondWith(cacheFirst(request));
 });
 
 self.addEventListener("push", (event) => {

@@ -8,6 +8,7 @@ import {
   config,
   el,
   formatTime,
+  gettext_noop,
   registerServiceWorker,
   statusLabel,
   t,
@@ -115,10 +116,10 @@ function currentPosition() {
 
 // --- outbox -----------------------------------------------------------------------------------
 const STATE_TEXT = {
-  [outbox.PENDING]: "Pending: will be sent when the connection is back",
-  [outbox.SENDING]: "Sending…",
-  [outbox.SENT]: "Sent",
-  [outbox.FAILED]: "Not sent",
+  [outbox.PENDING]: gettext_noop("Pending: will be sent when the connection is back"),
+  [outbox.SENDING]: gettext_noop("Sending…"),
+  [outbox.SENT]: gettext_noop("Sent"),
+  [outbox.FAILED]: gettext_noop("Not sent"),
 };
 
 async function renderOutbox() {

@@ -2,30 +2,30 @@
 // The pack and its PDF are computed in Celery: the API answers 202 with a status URL, which we poll.
 /* global Chart */
 
-import { api, clear, config, el, showError, t, url } from "./common.js";
+import { api, apiHeaders, clear, config, el, gettext_noop, showError, t, url } from "./common.js";
 
 const form = document.getElementById("command-form");
 const error = document.getElementById("command-error");
 const isSpanish = (config.language || "es").startsWith("es");
 const WINDOWS = [
-  ["last_7_days", "Last 7 days"],
-  ["last_28_days", "Last 28 days"],
-  ["year_to_date", "Year to date"],
+  ["last_7_days", gettext_noop("Last 7 days")],
+  ["last_28_days", gettext_noop("Last 28 days")],
+  ["year_to_date", gettext_noop("Year to date")],
 ];
 const HOTSPOTS_SHOWN = 10;
 const POLL_MS = 700;
 const CURRENT_COLOUR = "#0b3d2e";
 const PRIOR_COLOUR = "#9aa5a0";
 const STEP_LABELS = {
-  counts: "Counting by category",
-  trends: "Weekly trends",
-  response_times: "Response times",
-  dark_figure: "Dark figure",
-  adoption: "Adoption",
-  maps: "Drawing the maps",
-  layout: "Laying out the pages",
-  pdf: "Writing the PDF",
-  done: "Done",
+  counts: gettext_noop("Counting by category"),
+  trends: gettext_noop("Weekly trends"),
+  response_times: gettext_noop("Response times"),
+  dark_figure: gettext_noop("Dark figure"),
+  adoption: gettext_noop("Adoption"),
+  maps: gettext_noop("Drawing the maps"),
+  layout: gettext_noop("Laying out the pages"),
+  pdf: gettext_noop("Writing the PDF"),
+  done: gettext_noop("Done"),
 };
 let charts = [];
 
@@ -212,7 +212,9 @@ function hotspotsTable(collection) {
     .filter((cell) => cell.bin > 0)
     .sort((a, b) => b.z - a.z)
     .slice(0, HOTSPOTS_SHOWN);
-  const rows = cells.map((cell) => [cell.cell, number(cell.formal), number(cell.informal), number(cell.z, 2), number(cell.p_fdr, 4), t("{n}% confidence", { n: { 1: 90, 2: 95, 3: 99 }[cell.bin] })]);
+  // xgettext:no-javascript-format (the "% c" here is text, not a printf directive)
+  const confidence = (cell) => t("{n}% confidence", { n: { 1: 90, 2: 95, 3: 99 }[cell.bin] });
+  const rows = cells.map((cell) => [cell.cell, number(cell.formal), number(cell.informal), number(cell.z, 2), number(cell.p_fdr, 4), confidence(cell)]);
   return table(
     t("Hot cells (Getis-Ord Gi*, FDR-corrected), hottest first"),
     [t("H3 cell"), t("Formal"), t("Informal"), t("z"), t("p (FDR)"), t("Confidence")],
@@ -300,7 +302,7 @@ async function buildPdf() {
   button.disabled = true;
   failure.hidden = true;
   try {
-    const response = await fetch(address, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    const response = await fetch(address, { credentials: "same-origin", headers: apiHeaders() });
     if (response.status === 202) {
       await jobFinished(await response.json(), (job) => showJob("pdf", job));
     } else if (response.ok) {

@@ -7,13 +7,18 @@ export function readJson(id) {
 }
 
 export const config = readJson("page-config");
-const catalog = config.strings || {};
+// Django's JavaScript catalogue (/jsi18n/<language>/, loaded by base.html before any module); English without it.
+const catalog = globalThis.django || { gettext: (text) => text };
 
 // t("Alert #{id}", {id: 4}): the translation of an English source string, with {name} placeholders filled.
+// `make messages` extracts every t("...") literal; strings kept in tables are marked with gettext_noop below.
 export function t(text, values = {}) {
-  const translated = catalog[text] || text;
+  const translated = catalog.gettext(text);
   return translated.replace(/\{(\w+)\}/g, (match, key) => (key in values ? String(values[key]) : match));
 }
+
+// Marks a string for extraction where it is defined, for a t() call that looks it up later.
+export const gettext_noop = (text) => text;
 
 // Fill a URL pattern from the page config, e.g. url("alert_detail", {alert_id: 3}).
 export function url(name, values = {}) {
@@ -58,9 +63,12 @@ function csrfToken() {
   return match ? decodeURIComponent(match[1]) : config.csrf_token;
 }
 
+// The API answers (errors included) in the language the page is shown in, whatever the browser prefers.
+export const apiHeaders = () => ({ Accept: "application/json", ...(config.language ? { "Accept-Language": config.language } : {}) });
+
 // A same-origin API call with the session cookie. Throws ApiError on 4xx/5xx and TypeError when offline.
 export async function api(address, { method = "GET", json, form, headers = {} } = {}) {
-  const options = { method, credentials: "same-origin", headers: { Accept: "application/json", ...headers } };
+  const options = { method, credentials: "same-origin", headers: { ...apiHeaders(), ...headers } };
   if (method !== "GET") options.headers["X-CSRFToken"] = csrfToken();
   if (json !== undefined) {
     options.headers["Content-Type"] = "application/json";

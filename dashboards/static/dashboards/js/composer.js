@@ -2,22 +2,22 @@
 // messages in force, each of which can be reworded (CAP Update, same area) or withdrawn (CAP Cancel).
 /* global L */
 
-import { announce, api, clear, config, el, formatTime, showError, t, url } from "./common.js";
+import { announce, api, clear, config, el, formatTime, gettext_noop, showError, t, url } from "./common.js";
 
 const CHOICE_LABELS = {
-  Extreme: "Extreme",
-  Severe: "Severe",
-  Moderate: "Moderate",
-  Minor: "Minor",
-  Immediate: "Immediate",
-  Expected: "Expected",
-  Future: "Future",
-  Past: "Past",
-  Observed: "Observed",
-  Likely: "Likely",
-  Possible: "Possible",
-  Unlikely: "Unlikely",
-  Unknown: "Unknown",
+  Extreme: gettext_noop("Extreme"),
+  Severe: gettext_noop("Severe"),
+  Moderate: gettext_noop("Moderate"),
+  Minor: gettext_noop("Minor"),
+  Immediate: gettext_noop("Immediate"),
+  Expected: gettext_noop("Expected"),
+  Future: gettext_noop("Future"),
+  Past: gettext_noop("Past"),
+  Observed: gettext_noop("Observed"),
+  Likely: gettext_noop("Likely"),
+  Possible: gettext_noop("Possible"),
+  Unlikely: gettext_noop("Unlikely"),
+  Unknown: gettext_noop("Unknown"),
 };
 
 function fillSelect(select, values, chosen) {

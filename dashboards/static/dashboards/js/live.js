@@ -1,7 +1,7 @@
 // A websocket that stays connected: exponential backoff, keep-alive pings, and resume from the last event id.
 // The server replays what we missed (see backend/alerts/consumers.py), so a reconnect leaves no gap.
 
-import { t } from "./common.js";
+import { gettext_noop, t } from "./common.js";
 
 const BACKOFF_START_MS = 500;
 const BACKOFF_MAX_MS = 30000;
@@ -147,11 +147,11 @@ export class LiveStream {
 }
 
 const STATE_TEXT = {
-  connecting: "Connecting…",
-  connected: "Live",
-  reconnecting: "Reconnecting…",
-  offline: "Offline",
-  denied: "Not allowed to follow this feed",
+  connecting: gettext_noop("Connecting…"),
+  connected: gettext_noop("Live"),
+  reconnecting: gettext_noop("Reconnecting…"),
+  offline: gettext_noop("Offline"),
+  denied: gettext_noop("Not allowed to follow this feed"),
 };
 
 // Show the connection state in an element (an aria-live="polite" status region in the templates).
