@@ -1,4 +1,5 @@
-"""Every role against every API endpoint, on data of two precincts and two neighbors (issue #10).
+"""Every role against every API endpoint (``/api/``, Open311's ``/open311/`` and the CAP feed's ``/cap/``), on data of
+two precincts and two neighbors (issue #10).
 
 For each endpoint the table below gives the request and the status each role must get. Whatever the
 status, the whole body (nested objects included, and CSV, HTML or image bytes as text) must hold none of
@@ -28,6 +29,7 @@ from tests.factories.accounts import api_token
 from tests.factories.alerts import ZoneFactory, box_around
 from tests.factories.analytics import FormalReportFactory, IncidentLinkFactory
 from tests.factories.geo import CELL_DEGREES, ORIGIN_LAT, ORIGIN_LON
+from tests.factories.open311 import open311_key, open311_only
 from tests.factories.station import station_officer, verified_citizen
 
 ROLES = ("anonymous", "neighbor_a", "neighbor_b", "dispatcher_a", "dispatcher_b", "firefighter_a", "commander",
@@ -39,8 +41,9 @@ WHEN = dt.datetime(2024, 3, 10, 15, 0, tzinfo=dt.UTC)
 A_LAT, A_LON = ORIGIN_LAT + 0.0101234, ORIGIN_LON + 0.0101234
 B_LAT, B_LON = ORIGIN_LAT + 0.0105678, ORIGIN_LON + CELL_DEGREES + 0.0105678
 SECRETS = {
-    "a_exact": "0101234",
-    "b_exact": "0105678",
+    # The digits the exact latitudes print with (-33.5898766…, -33.5894322…); their ~100 m cells print otherwise.
+    "a_exact": f"{A_LAT:.7f}"[-7:],
+    "b_exact": f"{B_LAT:.7f}"[-7:],
     "a_description": "DESCRIPCION-PRIVADA-A",
     "b_description": "DESCRIPCION-PRIVADA-B",
     "a_name": "Reportera Alfa",
@@ -131,6 +134,13 @@ def build_world() -> World:
         target=MessageTarget(kind="precinct"),
     )
     device = Device.objects.create(user=neighbor_a, kind="fcm", token="token-neighbor-a")
+    # Open311: robberies opened too, so the public listing holds alerts a and b (whose details must never show).
+    open311_only({"code": "robbery_in_progress"}, {"code": "street_lighting"})
+    _, open311_raw = open311_key(codes=("street_lighting",))
+    open311_post = APIClient().post(
+        "/open311/v2/requests.json", {**open311_form(open311_raw), "token": "matrix-token"}, format="multipart"
+    )
+    assert open311_post.status_code == 201, open311_post.content
     link = IncidentLinkFactory(formal_report=FormalReportFactory(precinct=precinct_a, occurred_at=WHEN))
     from backend.alerts.models import Zone
 
@@ -160,8 +170,14 @@ def build_world() -> World:
             "complaint": complaint.json(),
             "evidence_id": complaint_evidence_id(complaint.json()["folio"]),
             "constancia": constancia.json(),
+            "open311_key": open311_raw,
         },
     )
+
+
+def open311_form(api_key: str) -> dict:
+    return {"api_key": api_key, "service_code": "street_lighting", "lat": A_LAT + 0.001, "long": A_LON,
+            "description": "Luminaria apagada"}  # fmt: skip
 
 
 def complaint_evidence_id(folio: str) -> int:
@@ -174,8 +190,9 @@ def complaint_body() -> dict:
     return {
         "offense": "simple_theft",
         "occurred_at": "2025-05-02T21:30:00-04:00",
-        "lat": A_LAT,
-        "lon": A_LON,
+        # The place of the offense, which the reviewing officer sees; not alert a's exact point (a secret here).
+        "lat": A_LAT + 0.0003,
+        "lon": A_LON + 0.0003,
         "narrative": SECRETS["a_narrative"],
         "items": json.dumps([{"description": "Billetera", "value": 25000}]),
         "details": json.dumps({"suspect": ""}),
@@ -227,7 +244,8 @@ def cases(world: World) -> list[Case]:
     o = world.objects
     a, b, photo, info_photo = o["alert_a"].id, o["alert_b"].id, o["photo_a"].id, o["photo_info"].id
     area_a = f"precinct={o['precinct_a'].code}&month={MONTH}"
-    inside_a = {"lat": A_LAT, "lon": A_LON}
+    # A point of its own in A: what a caller sends comes back to it, and must not be mistaken for a leak.
+    inside_a = {"lat": A_LAT + 0.0002, "lon": A_LON + 0.0002}
     message_body = {"precinct": o["precinct_a"].id, "target": "precinct", "headline": "Aviso", "body": "x"}
     return [
         Case("api/schema/", "get", "/api/schema/", everyone(200), check_body=False),
@@ -440,6 +458,59 @@ def cases(world: World) -> list[Case]:
             {**COMMAND_A, "dispatcher_b": 404},
         ),  # fmt: skip
         *station_cases(world),
+        *interoperability_cases(world),
+    ]
+
+
+def interoperability_cases(world: World) -> list[Case]:
+    """Open311 and the CAP feed take no user credentials: every role gets the same, public answer."""
+    o = world.objects
+    a, key = o["alert_a"].id, o["open311_key"]
+    base = "open311/v2/"
+    return [
+        Case(base + "discovery.<open311_format:format>", "get", "/open311/v2/discovery.xml", everyone(200)),
+        Case(base + "services.<open311_format:format>", "get", "/open311/v2/services.json", everyone(200)),
+        Case(
+            base + "services/<slug:service_code>.<open311_format:format>",
+            "get",
+            "/open311/v2/services/street_lighting.xml",
+            everyone(200),
+        ),  # fmt: skip
+        Case(base + "requests.<open311_format:format>", "get", "/open311/v2/requests.json", everyone(200)),
+        Case(
+            base + "requests.<open311_format:format>", "get", f"/open311/v2/requests.xml?api_key={key}", everyone(200)
+        ),
+        Case(
+            base + "requests.<open311_format:format>",
+            "post",
+            "/open311/v2/requests.json",
+            everyone(201),
+            open311_form(key),
+            format="multipart",
+        ),  # fmt: skip
+        Case(
+            base + "requests.<open311_format:format>",
+            "post",
+            "/open311/v2/requests.xml",
+            everyone(403),
+            {**open311_form(key), "api_key": "not-a-key"},
+            format="multipart",
+        ),  # fmt: skip
+        Case(
+            base + "requests/<int:service_request_id>.<open311_format:format>",
+            "get",
+            f"/open311/v2/requests/{a}.json",
+            everyone(200),
+        ),  # fmt: skip
+        Case(
+            base + "tokens/<open311_token:token>.<open311_format:format>",
+            "get",
+            "/open311/v2/tokens/matrix-token.json",
+            everyone(200),
+        ),  # fmt: skip
+        Case(base + "<path:path>", "get", "/open311/v2/requests", everyone(404)),
+        Case(base + "<path:path>", "post", "/open311/v2/requests", everyone(404), {}, format="multipart"),
+        Case("cap/feed.atom", "get", "/cap/feed.atom", everyone(200)),
     ]
 
 
@@ -524,8 +595,11 @@ def station_cases(world: World) -> list[Case]:
     ]
 
 
+ROUTE_PREFIXES = ("api/", "open311/", "cap/")
+
+
 def api_routes() -> set[tuple[str, str]]:
-    """(route, method) for every view under /api/."""
+    """(route, method) for every view under /api/, /open311/ and /cap/."""
 
     def walk(patterns, prefix=""):
         for pattern in patterns:
@@ -537,7 +611,7 @@ def api_routes() -> set[tuple[str, str]]:
                 if view is not None and hasattr(view, method):
                     yield prefix + str(pattern.pattern), method
 
-    return {(route, method) for route, method in walk(get_resolver().url_patterns) if route.startswith("api/")}
+    return {(route, method) for route, method in walk(get_resolver().url_patterns) if route.startswith(ROUTE_PREFIXES)}
 
 
 def body_text(response) -> str:

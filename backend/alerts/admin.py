@@ -48,3 +48,8 @@ class MassMessageAdmin(OfflineGISAdmin):
     list_display = ["headline", "precinct", "status", "sent_at"]
     list_filter = ["status", "precinct"]
     raw_id_fields = ["sender", "replaces"]
+
+
+# Open311 and webhook settings live with their subpackages; importing them registers their admin pages.
+from .open311 import admin as open311_admin  # noqa: E402, F401
+from .webhooks import admin as webhooks_admin  # noqa: E402, F401

@@ -325,12 +325,15 @@ def test_a_rejection_needs_a_reason_the_complainant_reads(client_for, precinct):
 
 
 def test_filing_is_throttled_per_person(client_for, precinct, settings):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    # The rates DRF read at import: restored as they were (re-reading api_settings here would keep the override).
+    original_rates = SimpleRateThrottle.THROTTLE_RATES
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "station_filing": "2/hour"},
     }
     from rest_framework.settings import api_settings
-    from rest_framework.throttling import SimpleRateThrottle
 
     original_rates = SimpleRateThrottle.THROTTLE_RATES  # restored below: the settings fixture restores too late
     SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES

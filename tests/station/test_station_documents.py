@@ -346,6 +346,8 @@ def test_verification_is_throttled_per_ip(api_client, keys_directory, settings):
     from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
 
+    # The rates DRF read at import: restored as they were (re-reading api_settings here would keep the override).
+    original_rates = SimpleRateThrottle.THROTTLE_RATES
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {

@@ -129,7 +129,7 @@ def _alert_rate_key(reporter) -> str:
     return f"alert:{reporter.id}"
 
 
-def _early_refusal(*, reporter, idempotency_key: str, fingerprint: str) -> Alert | None:
+def _early_refusal(*, reporter, idempotency_key: str, fingerprint: str, limits: tuple[Limit, ...]) -> Alert | None:
     """Before decoding photos, the same checks without locks: a refused or retried request decodes nothing."""
     if ReporterRecord.objects.filter(user=reporter, is_blocked=True).exists():
         raise Forbidden(ERROR_BLOCKED_REPORTER, extra={"reason": "blocked"})
@@ -137,21 +137,26 @@ def _early_refusal(*, reporter, idempotency_key: str, fingerprint: str) -> Alert
         original = _idempotent_replay(reporter=reporter, key=idempotency_key, fingerprint=fingerprint)
         if original is not None:
             return original
-    rate_limit_check(key=_alert_rate_key(reporter), limits=ALERT_RATE_LIMITS)
+    rate_limit_check(key=_alert_rate_key(reporter), limits=limits)
     return None
 
 
-def alert_create(*, reporter, data: AlertInput, idempotency_key: str = "") -> AlertCreation:
+def alert_create(
+    *, reporter, data: AlertInput, idempotency_key: str = "", limits: tuple[Limit, ...] = ALERT_RATE_LIMITS
+) -> AlertCreation:
     """Route and save an alert with its photos, all or nothing.
 
     A retry with the same Idempotency-Key within 24 h returns the original alert and creates nothing. The
     per-reporter limit counts only alerts that were created: a retry, or an alert refused for any reason
-    (outside every jurisdiction, a bad photo), rolls its count back with everything else.
+    (outside every jurisdiction, a bad photo), rolls its count back with everything else. ``limits`` replaces the
+    neighbor's limits for a reporter that speaks for many people (an Open311 integrator's system user).
     """
     fingerprint = data.fingerprint()
     sanitized: list[SanitizedPhoto] = []
     if data.photos:
-        original = _early_refusal(reporter=reporter, idempotency_key=idempotency_key, fingerprint=fingerprint)
+        original = _early_refusal(
+            reporter=reporter, idempotency_key=idempotency_key, fingerprint=fingerprint, limits=limits
+        )
         if original is not None:
             return _retried(original)
         sanitized = photos_sanitize(data.photos)
@@ -163,7 +168,7 @@ def alert_create(*, reporter, data: AlertInput, idempotency_key: str = "") -> Al
                 original = _idempotent_replay(reporter=reporter, key=idempotency_key, fingerprint=fingerprint)
                 if original is not None:
                     return _retried(original)
-            rate_limit_consume(key=_alert_rate_key(reporter), limits=ALERT_RATE_LIMITS)
+            rate_limit_consume(key=_alert_rate_key(reporter), limits=limits)
             category = category_active(data.category)
             if category is None:
                 raise DomainError(ERROR_UNKNOWN_CATEGORY, field="category")

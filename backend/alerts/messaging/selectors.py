@@ -5,6 +5,8 @@ Alert; a row that replaces another is an Update, or the Cancel notice when it is
 nothing replaced it (a cancelled Update always has its Cancel notice as a replacement).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -86,3 +88,29 @@ def messages_active(*, now=None) -> QuerySet[MassMessage]:
         .select_related("precinct")
         .order_by("-sent_at", "-id")
     )
+
+
+def messages_for_cap_feed(*, now=None) -> list[MassMessage]:
+    """What the CAP feed lists: the messages in force, and Cancel notices of the last ``CAP_FEED_CANCEL_HOURS``
+    (a hub that polls must hear that a warning was withdrawn); newest first."""
+    now = now or timezone.now()
+    cancelled = (
+        MassMessage.objects.filter(
+            status=MessageStatus.CANCELLED,
+            replaces__isnull=False,
+            sent_at__gte=now - timedelta(hours=settings.CAP_FEED_CANCEL_HOURS),
+        )
+        .exclude(Exists(MassMessage.objects.filter(replaces_id=OuterRef("id"))))
+        .select_related("precinct", "replaces")
+    )
+    active = messages_active(now=now).select_related("replaces")
+    return sorted([*active, *cancelled], key=lambda message: (message.sent_at, message.id), reverse=True)
+
+
+def message_references(message: MassMessage) -> list[MassMessage]:
+    """The earlier versions an Update or Cancel replaces, oldest first."""
+    earlier, chain = message.replaces, []
+    while earlier is not None:
+        chain.append(earlier)
+        earlier = earlier.replaces
+    return list(reversed(chain))

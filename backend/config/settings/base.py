@@ -200,6 +200,8 @@ REST_FRAMEWORK = {
         "websocket_ticket": env.str("THROTTLE_WEBSOCKET_TICKET", default="60/minute"),
         "station_filing": env.str("THROTTLE_STATION_FILING", default="10/hour"),
         "station_verification": env.str("THROTTLE_STATION_VERIFICATION", default="120/minute"),
+        # Open311 GeoReport v2 reads, per client address (posts are limited per api_key).
+        "open311_read": env.str("THROTTLE_OPEN311_READ", default="120/minute"),
     },
     # The client address is REMOTE_ADDR, already resolved from X-Forwarded-For of TRUSTED_PROXIES only (asgi.py);
     # DRF's own NUM_PROXIES would believe the header from anyone.
@@ -308,8 +310,29 @@ RELAY_STANDBY_SECONDS = env.float("RELAY_STANDBY_SECONDS", default=0.5)
 RELAY_SINKS = [
     "backend.alerts.realtime.broadcasts.ChannelLayerSink",
     "backend.alerts.notifications.sinks.PushSink",
+    "backend.alerts.webhooks.sinks.WebhookSink",
 ]
 CAP_SENDER = env.str("CAP_SENDER", default="vigia@carabineros.example.cl")
+# The CAP feed (/cap/feed.atom) keeps a Cancel notice listed this long, so hubs that poll hear of it.
+CAP_FEED_CANCEL_HOURS = env.int("CAP_FEED_CANCEL_HOURS", default=24)
+
+# Open311 GeoReport v2 (/open311/v2/): what discovery tells clients.
+OPEN311_CONTACT = env.str("OPEN311_CONTACT", default="Mesa de ayuda Vigía: soporte@vigia.example.cl")
+OPEN311_KEY_SERVICE = env.str(
+    "OPEN311_KEY_SERVICE",
+    default="Las claves (api_key) las emite el administrador de la plataforma: soporte@vigia.example.cl",
+)
+OPEN311_ENDPOINT_TYPE = env.str("OPEN311_ENDPOINT_TYPE", default="production")
+
+# Signed webhooks (backend/alerts/webhooks): each delivery is retried with exponential backoff and jitter.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3_600.0)
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = env.float("WEBHOOK_CONNECT_TIMEOUT_SECONDS", default=3.0)
+WEBHOOK_READ_TIMEOUT_SECONDS = env.float("WEBHOOK_READ_TIMEOUT_SECONDS", default=10.0)
+# Webhook URLs that resolve to loopback, private, link-local or reserved addresses are refused (SSRF), when
+# registered and again at each delivery; only tests, whose receivers listen on 127.0.0.1, allow loopback.
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
 # FCM: a service-account JSON file, or Application Default Credentials when GOOGLE_APPLICATION_CREDENTIALS is set.
 FCM_CREDENTIALS_FILE = env.str("FCM_CREDENTIALS_FILE", default="")
 FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")

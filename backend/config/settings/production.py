@@ -16,6 +16,9 @@ if SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 40:
 if OIDC_RP_CLIENT_SECRET in ("", "vigia-demo-secret"):
     raise ImproperlyConfigured("Set CLAVEUNICA_CLIENT_ID and CLAVEUNICA_CLIENT_SECRET in production.")
 
+if env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False):
+    raise ImproperlyConfigured("WEBHOOK_ALLOW_LOOPBACK is for tests only: production refuses loopback webhooks (SSRF).")
+WEBHOOK_ALLOW_LOOPBACK = False
 
 # No SECURE_PROXY_SSL_HEADER: it would believe X-Forwarded-Proto from anyone. asgi.py takes the scheme from
 # TRUSTED_PROXIES only, so behind a TLS-terminating proxy set TRUSTED_PROXIES to its address.

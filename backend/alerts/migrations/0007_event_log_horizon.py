@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alerts', '0005_event_reporter_payload'),
+        ('alerts', '0006_open311_and_webhooks'),
     ]
 
     operations = [
