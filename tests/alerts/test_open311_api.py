@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from backend.accounts.models import Agency, Role
 from backend.alerts.incidents.services import alert_merge, alert_transition
 from backend.alerts.models import Alert, AlertStatus, Event, EventType, Open311ApiKey, Open311Request
+from backend.alerts.open311 import apis as open311_apis
 from backend.alerts.open311 import serializers as open311_serializers
 from backend.alerts.open311 import services as open311_services
 from backend.alerts.open311.presenters import NOTE_DUPLICATE
@@ -258,7 +259,7 @@ def test_attributes_of_every_datatype_are_accepted(world):
         ({"attribute[poles]": "muchos"}, 400, f"attribute[poles]: {open311_serializers.ERROR_ATTRIBUTE_NUMBER}"),
         ({"attribute[seen_at]": "ayer"}, 400, f"attribute[seen_at]: {open311_serializers.ERROR_ATTRIBUTE_DATETIME}"),
         ({"attribute[color]": "rojo"}, 400, f"attribute[color]: {open311_serializers.ERROR_ATTRIBUTE_UNKNOWN}"),
-        ({"attribute[]": "x"}, 400, "attribute[]: must be attribute[code] or attribute[code][]."),
+        ({"attribute[]": "x"}, 400, f"attribute[]: {open311_apis.ERROR_ATTRIBUTE_KEY}"),
         ({"token": "ñandú"}, 400, f"token: {open311_serializers.ERROR_TOKEN}"),
         ({"token": "a/b"}, 400, f"token: {open311_serializers.ERROR_TOKEN}"),
     ],
@@ -290,7 +291,11 @@ def test_bad_attributes_of_a_list_service_are_all_named(world):
 
     assert response.status_code == 400
     assert errors(response) == [
-        {"code": 400, "description": "attribute[colors]: 'green' is not one of black, white."},
+        {
+            "code": 400,
+            "description": "attribute[colors]: "
+            + str(open311_serializers.ERROR_ATTRIBUTE_NOT_A_CHOICE).format(value="green", choices="black, white"),
+        },
         {"code": 400, "description": f"attribute[dog_count]: {open311_serializers.ERROR_ATTRIBUTE_REQUIRED}"},
     ]
     assert nothing_written()

@@ -1,0 +1,1 @@
+"""The condolence book for officers killed on duty: public, moderated, throttled."""

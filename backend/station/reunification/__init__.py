@@ -1,0 +1,1 @@
+"""Family reunification requests: officers search; the person found decides whether contact is shared."""
