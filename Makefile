@@ -69,7 +69,7 @@ lint: $(STAMPS)/venv
 	$(VENV)/bin/lint-imports
 
 # Translations: extract the project's strings (Python, templates) and the pages' scripts' (djangojs) into
-# locale/es_CL/, then compile every catalogue. The station keeps its own (backend/station/locale/), edited by hand,
+# backend/config/locale/es_CL/, then compile every catalogue. The station keeps its own (backend/station/locale/), edited by hand,
 # so its files stay out of the project's. Translate new entries, leave none fuzzy, and run this again.
 MESSAGES_IGNORE := --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*'
 STATION_IGNORE := --ignore 'backend/station/*' --ignore 'dashboards/station/*' --ignore 'dashboards/templates/station/*'

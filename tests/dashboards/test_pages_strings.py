@@ -17,8 +17,8 @@ from dashboards.js_catalog import catalog_url, catalog_version
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ROOT / "dashboards" / "static" / "dashboards" / "js"
 CATALOGUES = [
-    ROOT / "locale" / "es_CL" / "LC_MESSAGES" / "django.po",
-    ROOT / "locale" / "es_CL" / "LC_MESSAGES" / "djangojs.po",
+    ROOT / "backend" / "config" / "locale" / "es_CL" / "LC_MESSAGES" / "django.po",
+    ROOT / "backend" / "config" / "locale" / "es_CL" / "LC_MESSAGES" / "djangojs.po",
     ROOT / "backend" / "station" / "locale" / "es_CL" / "LC_MESSAGES" / "django.po",
 ]
 LITERAL_CALL = re.compile(r'\b(?:t|gettext_noop)\(\s*"((?:[^"\\]|\\.)*)"')

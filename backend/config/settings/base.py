@@ -115,7 +115,8 @@ LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "es-cl"
 LANGUAGES = [("es-cl", "Español (Chile)"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Inside a package, so an installed (pip) copy keeps its Spanish.
+LOCALE_PATHS = [Path(__file__).resolve().parents[1] / "locale"]
 TIME_ZONE = "America/Santiago"
 USE_I18N = True
 USE_TZ = True
