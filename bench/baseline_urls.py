@@ -12,6 +12,7 @@ from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
+from rest_framework.request import Request
 
 from backend.accounts.authentication import TokenAuthentication
 from backend.config.urls import urlpatterns as project_urlpatterns
@@ -26,7 +27,7 @@ _INSERT = (
 @csrf_exempt
 def minimal_write(request):
     try:
-        user, _ = TokenAuthentication().authenticate(request)
+        user, _ = TokenAuthentication().authenticate(Request(request))
     except (exceptions.AuthenticationFailed, TypeError):
         return JsonResponse({"error": "unauthenticated"}, status=401)
     body = json.loads(request.body)
