@@ -10,8 +10,8 @@ from django.utils import timezone
 from PIL import Image
 
 from backend.common.models import RateLimitBucket
-from backend.station.models import Tip, TipAttachment, TipMessage, TipStatus
 from backend.common.photos import ERROR_TOO_LARGE
+from backend.station.models import Tip, TipAttachment, TipMessage, TipStatus
 from backend.station.tips.attachments import ERROR_ATTACHMENT, ERROR_UNCLEANABLE
 from backend.station.tips.receipts import ALPHABET, receipt_normalize
 from backend.station.tips.selectors import ERROR_RECEIPT_UNKNOWN
