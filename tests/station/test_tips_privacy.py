@@ -142,8 +142,8 @@ def test_a_tip_leaves_no_address_agent_cookie_or_time_in_the_logs_or_the_databas
     # and the server's log says nothing about these requests: no address, agent, cookie, token, path or time
     log = log_path.read_bytes()[log_start:].decode(errors="replace")
     control = [line for line in log.splitlines() if "/api/station/services/" in line]
-    assert len(control) == 1 and f"{ADDRESS}:" in control[0], log[-2000:]
-    log = log.replace(control[0], "")
+    assert any(f"{ADDRESS}:" in line for line in control), log[-2000:]
+    log = "\n".join(line for line in log.splitlines() if line not in control)
     for secret in (ADDRESS, USER_AGENT, "SerieXYZ", "galletaSesion", "GalletaRastreo", "tokenCsrf", FORWARDED_FOR,
                    "tokenDelDenunciante", "buscador.example", "/api/station/tips", "/comisaria/denuncia-anonima"):  # fmt: skip
         assert secret not in log, (secret, log[-2000:])
