@@ -127,8 +127,11 @@ def test_a_tip_leaves_no_address_agent_cookie_or_time_in_the_logs_or_the_databas
         request(f"{url}/api/station/tips/mailbox/", body=json.dumps({"receipt_code": "Z" * 28}).encode()),
         request(f"{url}/api/station/tips/", body=json.dumps({"category": "nada"}).encode()),
         request(f"{url}/comisaria/denuncia-anonima/", method="GET"),
-        request(f"{url}/comisaria/denuncia-anonima/buzon/", body=f"receipt_code={code}".encode(),
-                content_type="application/x-www-form-urlencoded"),  # fmt: skip
+        request(
+            f"{url}/comisaria/denuncia-anonima/buzon/",
+            body=f"receipt_code={code}".encode(),
+            content_type="application/x-www-form-urlencoded",
+        ),  # fmt: skip
     ]
     assert [result[0] for result in results] == [200, 201, 404, 400, 200, 200]
     finished = timezone.now()
