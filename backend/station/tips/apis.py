@@ -86,7 +86,7 @@ class TipMailboxApi(_Anonymous):
 class TipAnswerApi(_Anonymous):
     """The tipster writes to the officers (an answer to their question, or more information)."""
 
-    @extend_schema(operation_id="station_tip_answer", request=TipAnswerSerializer, responses=MailboxSerializer)
+    @extend_schema(operation_id="station_tip_answer", request=TipAnswerSerializer, responses={201: MailboxSerializer})
     def post(self, request):
         serializer = TipAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
