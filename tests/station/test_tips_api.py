@@ -59,7 +59,8 @@ def test_anyone_sends_a_tip_and_gets_a_long_receipt_code_of_which_only_a_digest_
     assert response.status_code == 201, response.json()
     body = response.json()
     code = receipt_normalize(body["receipt_code"])
-    assert len(code) == 28 and set(code) <= set(ALPHABET)
+    assert len(code) == 28
+    assert set(code) <= set(ALPHABET)
     assert body["receipt_code"].count("-") == 0
     tip = Tip.objects.get()
     assert (tip.category, tip.precinct_id, tip.urgency, tip.status) == ("drugs", precinct.id, "high", "new")
@@ -200,9 +201,9 @@ def test_a_wrong_code_and_a_code_of_no_tip_get_the_same_answer_after_the_same_wo
     assert answers[0] == answers[1]
     status, content, _queries = answers[0]
     assert status == 404
+    message = str(ERROR_RECEIPT_UNKNOWN)
     assert content.decode() == (
-        '{"error":{"code":"receipt_unknown","message":"%s","fields":{"receipt_code":["%s"]}}}'
-        % (ERROR_RECEIPT_UNKNOWN, ERROR_RECEIPT_UNKNOWN)
+        f'{{"error":{{"code":"receipt_unknown","message":"{message}","fields":{{"receipt_code":["{message}"]}}}}}}'
     )
 
 
@@ -223,7 +224,8 @@ def test_guesses_are_throttled_per_client_without_keeping_the_address(api_client
     # and the count is kept under a keyed digest, not under the address
     (bucket,) = RateLimitBucket.objects.filter(key__startswith="tips:mailbox:")
     assert (bucket.count, bucket.window_seconds) == (3, 86_400)
-    assert "127.0.0.1" not in bucket.key and len(bucket.key) == len("tips:mailbox:") + 32
+    assert "127.0.0.1" not in bucket.key
+    assert len(bucket.key) == len("tips:mailbox:") + 32
 
 
 def test_sending_is_throttled_per_client_and_a_refused_tip_writes_nothing(api_client, precinct, settings):
