@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import js_catalog, tiles, views
+from .station import tips as station_tips
 from .station import views as station
 
 app_name = "dashboards"
@@ -24,6 +25,20 @@ urlpatterns = [
     path("comisaria/documentos/<str:folio>/", station.document_detail, name="station-document"),
     path("comisaria/documentos/<str:folio>/pdf/", station.document_pdf, name="station-document-pdf"),
     path("comisaria/sesion/", station.session_keepalive, name="station-keepalive"),
+    # Anonymous tips: the public pages (no session, no cookie) and, before the complaints' <folio>, the officers'.
+    path("comisaria/denuncia-anonima/", station_tips.tip_form, name="station-tip"),
+    path("comisaria/denuncia-anonima/buzon/", station_tips.tip_mailbox, name="station-tip-mailbox"),
+    path("comisaria/revision/denuncias-anonimas/", station_tips.tip_review_list, name="station-tip-review"),
+    path(
+        "comisaria/revision/denuncias-anonimas/<str:reference>/",
+        station_tips.tip_review_detail,
+        name="station-tip-review-detail",
+    ),
+    path(
+        "comisaria/revision/denuncias-anonimas/<str:reference>/adjuntos/<int:attachment_id>/",
+        station_tips.tip_review_attachment,
+        name="station-tip-review-attachment",
+    ),
     path("comisaria/revision/", station.review_list, name="station-review"),
     path("comisaria/revision/<str:folio>/", station.review_detail, name="station-review-detail"),
     path(

@@ -56,6 +56,8 @@ SECRETS = {
     "a_narrative": "NARRATIVA-PRIVADA-DE-LA-DENUNCIA",
     "a_rut": "15123456",
 }
+# An anonymous tip of precinct A: only its station officer and administrators read it.
+SECRETS["a_tip"] = "TEXTO-DE-LA-DENUNCIA-ANONIMA"
 # What each role may never read anywhere. Reporters see their own alert; dispatch sees its precinct.
 PERSONAL = {"a_exact", "b_exact", "a_description", "b_description", "a_name", "a_phone", "b_name", "b_phone"}
 COMPLAINT = {"a_narrative", "a_rut"}
@@ -73,6 +75,11 @@ FORBIDDEN = {
     # The station officer of A reviews neighbor_a's complaint; alerts are not theirs.
     "officer_a": PERSONAL - {"a_name"} | {"officer_a", "hidden_text"},
 }
+
+
+for _role in ROLES:
+    if _role not in ("officer_a", "administrator"):
+        FORBIDDEN[_role] = FORBIDDEN[_role] | {"a_tip"}
 
 
 def png() -> io.BytesIO:
@@ -458,6 +465,7 @@ def cases(world: World) -> list[Case]:
             {**COMMAND_A, "dispatcher_b": 404},
         ),  # fmt: skip
         *station_cases(world),
+        *tip_cases(world),
         *interoperability_cases(world),
     ]
 
@@ -511,6 +519,54 @@ def interoperability_cases(world: World) -> list[Case]:
         Case(base + "<path:path>", "get", "/open311/v2/requests", everyone(404)),
         Case(base + "<path:path>", "post", "/open311/v2/requests", everyone(404), {}, format="multipart"),
         Case("cap/feed.atom", "get", "/cap/feed.atom", everyone(200)),
+    ]
+
+
+def tip_cases(world: World) -> list[Case]:
+    from backend.common.photos import sanitize_photo
+    from tests.factories.station_tips import tip_sent
+
+    tip, _code = tip_sent(column=0, text=SECRETS["a_tip"], attachments=[sanitize_photo(png())])
+    review = f"/api/station/tips/review/{tip.reference}/"
+    attachment = tip.attachments.get().id
+    officers = authenticated(403, officer_a=200, administrator=200)
+    unknown = {"receipt_code": "Z" * 28}
+    return [
+        # The public tip paths ignore every credential: each role is anyone there.
+        Case("api/station/tips/", "post", "/api/station/tips/", everyone(201), {"category": "drugs", "text": "x"}),
+        Case("api/station/tips/mailbox/", "post", "/api/station/tips/mailbox/", everyone(404), unknown),
+        Case(
+            "api/station/tips/mailbox/answer/",
+            "post",
+            "/api/station/tips/mailbox/answer/",
+            everyone(404),
+            {**unknown, "body": "x"},
+        ),  # fmt: skip
+        Case("api/station/tips/review/", "get", "/api/station/tips/review/", officers),
+        Case("api/station/tips/review/<str:reference>/", "get", review, officers),
+        Case(
+            "api/station/tips/review/<str:reference>/triage/", "post", f"{review}triage/", officers, {"urgency": "high"}
+        ),  # fmt: skip
+        Case(
+            "api/station/tips/review/<str:reference>/messages/",
+            "post",
+            f"{review}messages/",
+            authenticated(403, officer_a=201, administrator=201),
+            {"kind": "reply", "body": "x"},
+        ),  # fmt: skip
+        Case(
+            "api/station/tips/review/<str:reference>/forward/",
+            "post",
+            f"{review}forward/",
+            authenticated(403, officer_a=202, administrator=202),
+            {"summary": "x"},
+        ),  # fmt: skip
+        Case(
+            "api/station/tips/review/<str:reference>/attachments/<int:attachment_id>/",
+            "get",
+            f"{review}attachments/{attachment}/",
+            officers,
+        ),  # fmt: skip
     ]
 
 

@@ -11,3 +11,4 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Apps with subpackages keep their tasks there.
 app.autodiscover_tasks(["backend.alerts.notifications", "backend.alerts.realtime"])
+app.autodiscover_tasks(["backend.alerts.incidents"])

@@ -120,3 +120,6 @@ class ConstanciaAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+from .tips import admin as tips_admin  # noqa: E402, F401

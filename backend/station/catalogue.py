@@ -5,6 +5,8 @@ from django.utils.translation import gettext
 from .complaints.catalogue import COMPLAINT_TYPES
 from .constancias.catalogue import CONSTANCIA_KINDS
 from .fields import Field
+from .models import TipUrgency
+from .tips.catalogue import TIP_CATEGORIES, URGENCY_HELP
 
 
 def field_dict(field: Field) -> dict:
@@ -40,4 +42,14 @@ def services_catalogue() -> dict:
             }
             for kind in CONSTANCIA_KINDS.values()
         ],
+        "tips": {
+            "categories": [
+                {"code": category.code, "title": gettext(category.title), "description": gettext(category.description)}
+                for category in TIP_CATEGORIES.values()
+            ],
+            "urgencies": [
+                {"value": value, "label": str(label), "help": gettext(URGENCY_HELP[value])}
+                for value, label in TipUrgency.choices
+            ],
+        },
     }

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads a request: anonymous tips lose the sender's address, agent and cookies (tips/privacy.py).
+    "backend.station.tips.privacy.TipPrivacyMiddleware",
     # Outermost, so that Django's own error pages under /api/ become the API's JSON error format too.
     "backend.common.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -409,6 +411,11 @@ STATION_SIGNING_KEYS_DIR = env.path("STATION_SIGNING_KEYS_DIR", default=str(BASE
 STATION_PUBLIC_URL = env.str("STATION_PUBLIC_URL", default="http://127.0.0.1:8000")
 # Station form pages end an idle session after this long, and warn two minutes before.
 STATION_SESSION_IDLE_SECONDS = env.int("STATION_SESSION_IDLE_SECONDS", default=1800)
+
+# Anonymous tips: requests per client and UTC day, the client known only by a keyed digest of its address that
+# changes every day (backend/station/tips/privacy.py). Opening the mailbox counts every try, right code or wrong.
+TIP_SUBMISSIONS_PER_CLIENT_PER_DAY = env.int("TIP_SUBMISSIONS_PER_CLIENT_PER_DAY", default=10)
+TIP_MAILBOX_REQUESTS_PER_CLIENT_PER_DAY = env.int("TIP_MAILBOX_REQUESTS_PER_CLIENT_PER_DAY", default=60)
 
 # Email (status changes of complaints and constancias). Without EMAIL_HOST, mail goes to the log.
 EMAIL_HOST = env.str("EMAIL_HOST", default="")

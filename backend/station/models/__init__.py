@@ -2,6 +2,7 @@ from .complaints import Complaint, ComplaintEvidence, ComplaintStatus, Complaint
 from .constancias import Constancia
 from .documents import DocumentKind, DocumentStatus, IssuedDocument
 from .drafts import FormDraft
+from .tips import Tip, TipAction, TipAttachment, TipAuthor, TipMessage, TipMessageKind, TipStatus, TipUrgency
 
 __all__ = [
     "Complaint",
@@ -13,4 +14,12 @@ __all__ = [
     "DocumentStatus",
     "FormDraft",
     "IssuedDocument",
+    "Tip",
+    "TipAction",
+    "TipAttachment",
+    "TipAuthor",
+    "TipMessage",
+    "TipMessageKind",
+    "TipStatus",
+    "TipUrgency",
 ]
