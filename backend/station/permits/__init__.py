@@ -1,1 +1,1 @@
-"""Safe-conduct permits: configured types and quotas, checked against the restriction registries at issue and at checkpoints."""
+"""Safe-conduct permits: configured types and quotas, checked against the registries at issue and at checkpoints."""

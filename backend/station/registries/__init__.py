@@ -1,1 +1,1 @@
-"""Restriction registries (health, custody, civil registry, employer activity): versioned batches, lookups and their audit."""
+"""Restriction registries (health, custody, civil registry, SII): versioned batches, lookups and their audit."""
