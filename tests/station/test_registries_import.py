@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from backend.common.errors import Conflict, DomainError
 from backend.station.models import RegistryBatch, RegistryRecord
@@ -149,7 +150,7 @@ def test_a_file_with_duplicated_rows_is_refused_whole():
 
 
 def test_a_file_with_wrong_columns_is_refused_before_any_row():
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError) as caught, translation.override("en"):
         import_text("health", "rut,kind,from,until,reference\n22222222-2,quarantine,2020-04-01,2020-04-14,A\n")
     assert caught.value.message == (
         "The file cannot be read: wrong columns: expected run, kind, valid_from, valid_until, reference; "
@@ -203,7 +204,7 @@ def test_the_command_imports_with_a_progress_bar_and_says_what_it_did(capsys):
 
 
 def test_the_command_reports_every_bad_row_and_fails(capsys):
-    with pytest.raises(CommandError) as caught:
+    with pytest.raises(CommandError) as caught, translation.override("en"):
         call_command("registry_import", "health", str(FIXTURES / "health_malformed.csv"), verbosity=0)
     _, err = capsys.readouterr()
     assert str(caught.value) == "The file has 5 bad rows; nothing was imported."
