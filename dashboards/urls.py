@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import js_catalog, tiles, views
+from .station import permits as station_permits
 from .station import tips as station_tips
 from .station import views as station
 
@@ -46,6 +47,10 @@ urlpatterns = [
         station.review_evidence,
         name="station-review-evidence",
     ),
+    path("comisaria/permisos/", station_permits.permit_request, name="station-permit-request"),
+    path("comisaria/permisos/mios/", station_permits.my_permits, name="station-permits"),
+    path("comisaria/permisos/<str:folio>/", station_permits.permit_detail, name="station-permit"),
+    path("comisaria/control/", station_permits.checkpoint, name="station-checkpoint"),
     path("verificar/", station.verify, name="station-verify"),
     path("verificar/<str:code>/", station.verify, name="station-verify-code"),
 ]

@@ -467,6 +467,7 @@ def cases(world: World) -> list[Case]:
         *station_cases(world),
         *tip_cases(world),
         *interoperability_cases(world),
+        *permits_cases(world),
     ]
 
 
@@ -648,6 +649,57 @@ def station_cases(world: World) -> list[Case]:
             f"/api/station/review/{folio}/evidence/{o['evidence_id']}/",
             officers,
         ),  # fmt: skip
+    ]
+
+
+def permits_cases(world: World) -> list[Case]:
+    """Permits: neighbor_a (verified, known to fresh registries, in a phase-1 comuna) holds one; officers check it."""
+    import uuid
+
+    from backend.station.models import ComunaPhase
+    from backend.station.permits.catalogue import permit_catalogue_ensure
+    from backend.station.permits.services import permit_issue
+    from tests.factories.station_permits import permit_input, tomorrow_at
+    from tests.factories.station_registries import registries_load
+
+    permit_catalogue_ensure()
+    precinct = world.objects["precinct_a"]
+    ComunaPhase.objects.get_or_create(precinct=precinct, defaults={"phase": 1, "since": WHEN.date()})
+    if "permit" not in world.objects:
+        registries_load(living_runs=[15123456])
+        world.objects["permit"] = permit_issue(requester=world.users["neighbor_a"], data=permit_input(precinct)).permit
+    permit = world.objects["permit"]
+    base = "api/station/permits/"
+    body = {"permit_type": "shopping", "comuna": precinct.code, "starts_at": tomorrow_at(15).isoformat(),
+            "destination": "Feria", "submission_key": str(uuid.uuid4())}  # fmt: skip
+    collective = {
+        "permit_type": "collective_workweek",
+        "comuna": precinct.code,
+        "starts_at": tomorrow_at(0).isoformat(),
+        "employer_rut": "76543210-3",
+        "employer_name": "Empresa",
+        "activity_code": "471100",
+        "workers": [{"run": "16543210-K", "name": "Trabajador"}],
+        "submission_key": str(uuid.uuid4()),
+    }
+    officers = authenticated(403, officer_a=200, administrator=200)
+    return [
+        Case(base + "types/", "get", "/api/station/permits/types/", everyone(200)),
+        Case(base, "get", "/api/station/permits/", authenticated(200)),
+        Case(base, "post", "/api/station/permits/", authenticated(403, neighbor_a=201), body),
+        Case(base + "<str:folio>/", "get", f"/api/station/permits/{permit.folio}/", authenticated(404, neighbor_a=200)),
+        # No SII batch was ever imported: the employer check fails closed (422) for the one verified person.
+        Case(
+            base + "collective/",
+            "post",
+            "/api/station/permits/collective/",
+            authenticated(403, neighbor_a=422),
+            collective,
+        ),  # fmt: skip
+        Case(
+            base + "checkpoint/", "post", "/api/station/permits/checkpoint/", officers, {"token": permit.document.token}
+        ),  # fmt: skip
+        Case(base + "flagged/", "get", "/api/station/permits/flagged/", officers),
     ]
 
 

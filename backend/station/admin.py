@@ -8,6 +8,8 @@ from backend.common.errors import Conflict
 from .documents.codes import code_format
 from .documents.services import MAX_REVOCATION_REASON, document_revoke
 from .models import Complaint, ComplaintStatusChange, Constancia, IssuedDocument
+from .permits import admin as permits_admin  # noqa: F401 - registers the permit models
+from .registries import admin as registries_admin  # noqa: F401 - registers the registry models
 
 
 class RevocationForm(forms.Form):

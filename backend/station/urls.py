@@ -41,4 +41,5 @@ urlpatterns = [
     path("keys/", SigningKeysApi.as_view(), name="keys"),
     path("drafts/<str:form>/", DraftApi.as_view(), name="draft"),
     path("tips/", include("backend.station.tips.urls")),
+    path("permits/", include("backend.station.permits.urls")),
 ]

@@ -12,6 +12,7 @@ from ..models import DocumentKind
 FOLIO_SERIES: dict[str, tuple[str, str]] = {
     DocumentKind.COMPLAINT_RECEIPT: ("DEN", "station_folio_complaint_receipt"),
     DocumentKind.CONSTANCIA: ("CON", "station_folio_constancia"),
+    DocumentKind.PERMIT: ("PER", "station_folio_permit"),
 }
 FOLIO_DIGITS = 8
 

@@ -2,6 +2,19 @@ from .complaints import Complaint, ComplaintEvidence, ComplaintStatus, Complaint
 from .constancias import Constancia
 from .documents import DocumentKind, DocumentStatus, IssuedDocument
 from .drafts import FormDraft
+from .permits import (
+    CollectivePermit,
+    ComunaPhase,
+    Permit,
+    PermitQuotaUse,
+    PermitRescan,
+    PermitRule,
+    PermitStatus,
+    PermitType,
+    PermitWindow,
+    QuotaPeriod,
+)
+from .registries import Registry, RegistryBatch, RegistryOverride, RegistryQuery, RegistryRecord
 from .tips import Tip, TipAction, TipAttachment, TipAuthor, TipMessage, TipMessageKind, TipStatus, TipUrgency
 
 __all__ = [
@@ -22,4 +35,19 @@ __all__ = [
     "TipMessageKind",
     "TipStatus",
     "TipUrgency",
+    "CollectivePermit",
+    "ComunaPhase",
+    "Permit",
+    "PermitQuotaUse",
+    "PermitRescan",
+    "PermitRule",
+    "PermitStatus",
+    "PermitType",
+    "PermitWindow",
+    "QuotaPeriod",
+    "Registry",
+    "RegistryBatch",
+    "RegistryOverride",
+    "RegistryQuery",
+    "RegistryRecord",
 ]

@@ -11,6 +11,7 @@ class DocumentKind(models.TextChoices):
 
     COMPLAINT_RECEIPT = "complaint_receipt", _("Complaint receipt")
     CONSTANCIA = "constancia", _("Constancia")
+    PERMIT = "permit", _("Safe-conduct permit")
 
 
 class DocumentStatus(models.TextChoices):
