@@ -10,6 +10,9 @@ from backend.accounts.models import Role, User
 from backend.alerts.models import Alert, AlertInformation, Event, Zone
 from backend.geo.fixture import south_precinct_fixture_path
 from backend.geo.models import Precinct
+from backend.station.models import ComunaPhase, RegistryBatch
+from backend.station.registries.adapters import PERSON_REGISTRIES
+from backend.station.registries.services import registry_check
 from dashboards.management.commands.demo_setup import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +37,8 @@ def snapshot() -> dict:
         "zones": sorted(Zone.objects.values_list("member__username", "name")),
         "information": AlertInformation.objects.count(),
         "events": Event.objects.count(),
+        "registry_batches": sorted(RegistryBatch.objects.values_list("registry", "is_current", "row_count")),
+        "phases": sorted(ComunaPhase.objects.values_list("precinct__code", "phase")),
     }
 
 
@@ -85,3 +90,22 @@ def test_demo_setup_needs_the_precincts_loaded_first():
     with pytest.raises(CommandError, match="load_precincts"):
         demo_setup()
     assert User.objects.count() == 0
+
+
+def test_the_demo_registries_are_current_today_and_restrict_two_test_runs(south_precinct):
+    demo_setup()
+
+    current = RegistryBatch.objects.filter(is_current=True)
+    assert sorted(current.values_list("registry", "row_count")) == [
+        ("civil", 11), ("custody", 1), ("employer", 2), ("health", 1)
+    ]  # fmt: skip
+    assert set(ComunaPhase.objects.values_list("precinct__code", flat=True)) == {p.code for p in south_precinct}
+
+    def restrictions(run: int) -> list[str]:
+        verdict = registry_check(run=run, registries=PERSON_REGISTRIES, procedure="demo test")
+        return [restriction.code for restriction in verdict.restrictions]
+
+    assert restrictions(44444444) == []
+    assert restrictions(88888888) == []
+    assert restrictions(55555555) == ["health_quarantine"]
+    assert restrictions(99999999) == ["custody_restriction"]

@@ -1,11 +1,15 @@
 """Demo accounts, zones and live alerts over the loaded South Precinct fixture; safe to run again."""
 
+import datetime as dt
+import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.gis.geos import Point, Polygon
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from backend.accounts.models import Agency, Role, User
 from backend.accounts.services import user_password_set
@@ -15,11 +19,16 @@ from backend.alerts.incidents.services import AlertInput, alert_create, alert_tr
 from backend.alerts.models import Alert, AlertStatus, Zone
 from backend.geo.models import Precinct, Prefecture
 from backend.geo.services import address_register
+from backend.station.models import ComunaPhase, Registry, RegistryBatch
+from backend.station.registries.services import registry_batch_import
 
 DEMO_PASSWORD = "vigia-demo-2025"
 SYNTHETIC_COMMAND = "load_synthetic_demo"
 # Two years and the current month: the 52-week trends need the same weeks a year earlier, and YTD its prior year.
 SYNTHETIC_MONTHS = 25
+# Paso a Paso phases of the demo's comunas (the rest are in phase 2): the 2021 general permit and the phase rules.
+DEMO_PHASES = {"13105": 1, "13131": 1}
+REGISTRY_SAMPLES = Path(__file__).resolve().parents[3] / "fixtures" / "registries"
 ERROR_NO_PRECINCTS = (
     "Load the precinct boundaries first: manage.py load_precincts fixtures/precincts/south_precinct.geojson"
 )
@@ -73,8 +82,11 @@ URLS = (
     ("/comunidad/", "vecino", "community map, zones and notifications"),
     ("/despacho/", "despacho, bomberos, admin", "dispatch console"),
     ("/mando/", "mando, admin", "commander dashboard (STOP pack)"),
-    ("/comisaria/", "ClaveÚnica test RUN", "Comisaría Virtual: complaints and constancias"),
+    ("/comisaria/", "ClaveÚnica test RUN", "Comisaría Virtual: complaints, constancias, permits and the rest"),
+    ("/comisaria/denuncia-anonima/", "anyone", "anonymous tip (no account)"),
+    ("/comisaria/permisos/", "ClaveÚnica test RUN", "safe-conduct permit (55.555.555-5 is in quarantine)"),
     ("/comisaria/revision/", "comisaria, admin", "station officers' complaint review"),
+    ("/comisaria/control/", "comisaria, admin", "checkpoint: scan a permit's QR"),
     ("/verificar/", "anyone", "check a complaint receipt or a constancia"),
     ("/admin/", "admin", "administration"),
 )
@@ -100,7 +112,9 @@ class Command(BaseCommand):
             users = self._accounts(precincts)
             self._zones(users["vecino"], precincts)
             created = self._alerts(users, precincts)
+            self._permit_phases(precincts)
         self.stdout.write(f"Demo alerts: {created} created, {len(DEMO_ALERTS) - created} already there.")
+        self._registries()
         if not skip_synthetic and SYNTHETIC_COMMAND in get_commands():
             self.stdout.write(f"Loading synthetic analytics data ({SYNTHETIC_COMMAND} --months {SYNTHETIC_MONTHS})…")
             call_command(SYNTHETIC_COMMAND, months=SYNTHETIC_MONTHS, stdout=self.stdout)
@@ -166,6 +180,34 @@ class Command(BaseCommand):
         if alert is not None and not alert.information.exists():
             information_add(alert_id=alert.id, author=users[author_name], text=text)
         return created
+
+    def _permit_phases(self, precincts: dict[str, Precinct]) -> None:
+        since = timezone.localdate() - dt.timedelta(days=7)
+        for code, precinct in precincts.items():
+            ComunaPhase.objects.update_or_create(
+                precinct=precinct, defaults={"phase": DEMO_PHASES.get(code, 2), "since": since}
+            )
+
+    def _registries(self) -> None:
+        """Today's batch of each registry: health and custody answers go stale after a day and then refuse (fail
+        closed), so the demo's are written for today, with 55.555.555-5 in quarantine and 99.999.999-9 in custody."""
+        today = timezone.localdate()
+        files = {
+            Registry.HEALTH: ("health.csv", "run,kind,valid_from,valid_until,reference\n"
+                              f"55555555-5,positive_test,{today - dt.timedelta(days=2)},"
+                              f"{today + dt.timedelta(days=12)},EPIVIGILA-DEMO-0001\n"),
+            Registry.CUSTODY: ("custody.csv", "run,kind,valid_from,valid_until,reference\n"
+                               f"99999999-9,night_confinement,{today - dt.timedelta(days=30)},,RIT-DEMO-2026\n"),
+            Registry.CIVIL: ("civil.csv", (REGISTRY_SAMPLES / "civil.csv").read_text()),
+            Registry.EMPLOYER: ("employer.json", (REGISTRY_SAMPLES / "employer.json").read_text()),
+        }  # fmt: skip
+        for registry, (name, text) in files.items():
+            if RegistryBatch.objects.filter(registry=registry, is_current=True, effective_date=today).exists():
+                continue
+            registry_batch_import(
+                registry=registry, stream=io.BytesIO(text.encode()), source=f"demo:{name}", effective_date=today
+            )
+        self.stdout.write(f"Registries: today's demo batches ({today}); re-run demo_setup tomorrow, or they go stale.")
 
     def _summary(self) -> None:
         self.stdout.write(self.style.SUCCESS("\nDemo ready. Every demo account's password: " + DEMO_PASSWORD))
