@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import js_catalog, tiles, views
+from .station import feedback as station_feedback
 from .station import views as station
 
 app_name = "dashboards"
@@ -31,6 +32,15 @@ urlpatterns = [
         station.review_evidence,
         name="station-review-evidence",
     ),
+    path("comisaria/reclamos-y-felicitaciones/", station_feedback.feedback_form, name="station-feedback"),
+    path("comisaria/reclamos-y-felicitaciones/mios/", station_feedback.feedback_mine, name="station-feedback-mine"),
+    path(
+        "comisaria/reclamos-y-felicitaciones/<str:folio>/",
+        station_feedback.feedback_detail,
+        name="station-feedback-detail",
+    ),
+    path("comisaria/mando/reclamos/", station_feedback.feedback_queue_page, name="station-feedback-queue"),
+    path("comisaria/mando/reclamos/<str:folio>/", station_feedback.feedback_review, name="station-feedback-review"),
     path("verificar/", station.verify, name="station-verify"),
     path("verificar/<str:code>/", station.verify, name="station-verify-code"),
 ]

@@ -56,6 +56,10 @@ SECRETS = {
     "a_narrative": "NARRATIVA-PRIVADA-DE-LA-DENUNCIA",
     "a_rut": "15123456",
 }
+# Feedback about officers (issue #12), filed by a citizen who is none of the roles: its precinct's commander (here
+# the prefecture's) and administrators read it; station officers review complaints, not feedback about officers.
+SECRETS |= {"feedback_narrative": "NARRATIVA-RECLAMO-FUNCIONARIO", "feedback_filer": "Reclamante Gamma"}
+FEEDBACK = {"feedback_narrative", "feedback_filer"}
 # What each role may never read anywhere. Reporters see their own alert; dispatch sees its precinct.
 PERSONAL = {"a_exact", "b_exact", "a_description", "b_description", "a_name", "a_phone", "b_name", "b_phone"}
 COMPLAINT = {"a_narrative", "a_rut"}
@@ -73,6 +77,8 @@ FORBIDDEN = {
     # The station officer of A reviews neighbor_a's complaint; alerts are not theirs.
     "officer_a": PERSONAL - {"a_name"} | {"officer_a", "hidden_text"},
 }
+
+FORBIDDEN.update({role: FORBIDDEN[role] | FEEDBACK for role in ROLES if role not in ("commander", "administrator")})
 
 
 def png() -> io.BytesIO:
@@ -152,6 +158,10 @@ def build_world() -> World:
     assert complaint.status_code == 201, complaint.json()
     constancia = client.post("/api/station/constancias/", constancia_body(), format="json")
     assert constancia.status_code == 201, constancia.json()
+    feedback_filer = verified_citizen(first_name="Reclamante", last_name="Gamma")
+    client.force_authenticate(user=feedback_filer)
+    feedback = client.post("/api/station/feedback/", feedback_body(), format="json")
+    assert feedback.status_code == 201, feedback.json()
     return World(
         users=users,
         objects={
@@ -171,6 +181,7 @@ def build_world() -> World:
             "evidence_id": complaint_evidence_id(complaint.json()["folio"]),
             "constancia": constancia.json(),
             "open311_key": open311_raw,
+            "feedback": feedback.json(),
         },
     )
 
@@ -201,6 +212,12 @@ def complaint_body() -> dict:
         "submission_key": "00000000-0000-4000-8000-000000000001",
         "evidence": [png()],
     }
+
+
+def feedback_body(**overrides) -> dict:
+    return {"kind": "complaint", "lat": A_LAT + 0.0004, "lon": A_LON + 0.0004, "occurred_at": WHEN.isoformat(),
+            "officer_name": "Cabo Pérez", "narrative": SECRETS["feedback_narrative"],
+            "submission_key": "00000000-0000-4000-8000-0000000000f1", **overrides}  # fmt: skip
 
 
 def constancia_body() -> dict:
@@ -458,6 +475,7 @@ def cases(world: World) -> list[Case]:
             {**COMMAND_A, "dispatcher_b": 404},
         ),  # fmt: skip
         *station_cases(world),
+        *feedback_cases(world),
         *interoperability_cases(world),
     ]
 
@@ -591,6 +609,33 @@ def station_cases(world: World) -> list[Case]:
             "get",
             f"/api/station/review/{folio}/evidence/{o['evidence_id']}/",
             officers,
+        ),  # fmt: skip
+    ]
+
+
+def feedback_cases(world: World) -> list[Case]:
+    """Feedback about officers: one's own (nobody's here: a citizen outside the roles filed it), the commanders'."""
+    folio = world.objects["feedback"]["folio"]
+    commanders = authenticated(403, commander=200, administrator=200)
+    base = "api/station/feedback/"
+    return [
+        Case(base, "get", "/api/station/feedback/", authenticated(200)),
+        Case(
+            base,
+            "post",
+            "/api/station/feedback/",
+            authenticated(403, neighbor_a=201),
+            feedback_body(submission_key="00000000-0000-4000-8000-0000000000f2", narrative="Me atendió bien"),
+        ),  # fmt: skip
+        Case(base + "<str:folio>/", "get", f"/api/station/feedback/{folio}/", authenticated(404)),
+        Case(base + "queue/", "get", "/api/station/feedback/queue/", commanders),
+        Case(base + "queue/<str:folio>/", "get", f"/api/station/feedback/queue/{folio}/", commanders),
+        Case(
+            base + "queue/<str:folio>/actions/",
+            "post",
+            f"/api/station/feedback/queue/{folio}/actions/",
+            commanders,
+            {"action": "start_review"},
         ),  # fmt: skip
     ]
 

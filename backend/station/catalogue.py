@@ -4,7 +4,9 @@ from django.utils.translation import gettext
 
 from .complaints.catalogue import COMPLAINT_TYPES
 from .constancias.catalogue import CONSTANCIA_KINDS
+from .feedback.catalogue import FEEDBACK_FIELDS, FEEDBACK_KIND_DESCRIPTIONS
 from .fields import Field
+from .models import FeedbackKind
 
 
 def field_dict(field: Field) -> dict:
@@ -40,4 +42,11 @@ def services_catalogue() -> dict:
             }
             for kind in CONSTANCIA_KINDS.values()
         ],
+        "officer_feedback": {
+            "kinds": [
+                {"code": kind.value, "title": str(kind.label), "description": gettext(FEEDBACK_KIND_DESCRIPTIONS[kind])}
+                for kind in FeedbackKind
+            ],
+            "fields": [field_dict(field) for field in FEEDBACK_FIELDS],
+        },
     }

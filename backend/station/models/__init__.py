@@ -2,6 +2,7 @@ from .complaints import Complaint, ComplaintEvidence, ComplaintStatus, Complaint
 from .constancias import Constancia
 from .documents import DocumentKind, DocumentStatus, IssuedDocument
 from .drafts import FormDraft
+from .feedback import FeedbackKind, FeedbackStatus, FeedbackStatusChange, OfficerFeedback
 
 __all__ = [
     "Complaint",
@@ -13,4 +14,8 @@ __all__ = [
     "DocumentStatus",
     "FormDraft",
     "IssuedDocument",
+    "FeedbackKind",
+    "FeedbackStatus",
+    "FeedbackStatusChange",
+    "OfficerFeedback",
 ]

@@ -11,6 +11,8 @@ class DocumentKind(models.TextChoices):
 
     COMPLAINT_RECEIPT = "complaint_receipt", _("Complaint receipt")
     CONSTANCIA = "constancia", _("Constancia")
+    OFFICER_COMPLAINT = "officer_complaint", _("Complaint about an officer")
+    OFFICER_COMMENDATION = "officer_commendation", _("Commendation of an officer")
 
 
 class DocumentStatus(models.TextChoices):
