@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import js_catalog, tiles, views
+from .station import condolences as station_condolences
 from .station import feedback as station_feedback
 from .station import views as station
 
@@ -41,6 +42,13 @@ urlpatterns = [
     ),
     path("comisaria/mando/reclamos/", station_feedback.feedback_queue_page, name="station-feedback-queue"),
     path("comisaria/mando/reclamos/<str:folio>/", station_feedback.feedback_review, name="station-feedback-review"),
+    path("comisaria/libro-de-condolencias/", station_condolences.condolence_books, name="station-condolences"),
+    path(
+        "comisaria/libro-de-condolencias/<slug:slug>/",
+        station_condolences.condolence_book,
+        name="station-condolence-book",
+    ),
+    path("comisaria/moderacion/condolencias/", station_condolences.condolence_moderation, name="station-moderation"),
     path("verificar/", station.verify, name="station-verify"),
     path("verificar/<str:code>/", station.verify, name="station-verify-code"),
 ]

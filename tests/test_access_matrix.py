@@ -60,6 +60,9 @@ SECRETS = {
 # the prefecture's) and administrators read it; station officers review complaints, not feedback about officers.
 SECRETS |= {"feedback_narrative": "NARRATIVA-RECLAMO-FUNCIONARIO", "feedback_filer": "Reclamante Gamma"}
 FEEDBACK = {"feedback_narrative", "feedback_filer"}
+# The condolence book: a message awaiting moderation is read by the book's moderators only (the station officer of
+# its precinct, administrators), a rejected one by nobody through the API; approved ones are public.
+SECRETS |= {"condolence_pending": "CONDOLENCIA-PENDIENTE", "condolence_rejected": "CONDOLENCIA-RECHAZADA"}
 # What each role may never read anywhere. Reporters see their own alert; dispatch sees its precinct.
 PERSONAL = {"a_exact", "b_exact", "a_description", "b_description", "a_name", "a_phone", "b_name", "b_phone"}
 COMPLAINT = {"a_narrative", "a_rut"}
@@ -79,6 +82,10 @@ FORBIDDEN = {
 }
 
 FORBIDDEN.update({role: FORBIDDEN[role] | FEEDBACK for role in ROLES if role not in ("commander", "administrator")})
+FORBIDDEN.update(
+    {role: FORBIDDEN[role] | {"condolence_pending"} for role in ROLES if role not in ("officer_a", "administrator")}
+)
+FORBIDDEN.update({role: FORBIDDEN[role] | {"condolence_rejected"} for role in ROLES if role != "administrator"})
 
 
 def png() -> io.BytesIO:
@@ -182,6 +189,7 @@ def build_world() -> World:
             "constancia": constancia.json(),
             "open311_key": open311_raw,
             "feedback": feedback.json(),
+            **condolence_world(precinct_a),
         },
     )
 
@@ -476,6 +484,7 @@ def cases(world: World) -> list[Case]:
         ),  # fmt: skip
         *station_cases(world),
         *feedback_cases(world),
+        *condolence_cases(world),
         *interoperability_cases(world),
     ]
 
@@ -609,6 +618,44 @@ def station_cases(world: World) -> list[Case]:
             "get",
             f"/api/station/review/{folio}/evidence/{o['evidence_id']}/",
             officers,
+        ),  # fmt: skip
+    ]
+
+
+def condolence_world(precinct) -> dict:
+    from backend.station.models import CondolenceStatus
+    from tests.factories.station_condolences import condolence, fallen_officer
+
+    book = fallen_officer(precinct)
+    condolence(book, status=CondolenceStatus.APPROVED, text="Descanse en paz")
+    condolence(book, status=CondolenceStatus.REJECTED, text=SECRETS["condolence_rejected"])
+    pending = condolence(book, text=SECRETS["condolence_pending"])
+    return {"book": book, "condolence_pending": pending}
+
+
+def condolence_cases(world: World) -> list[Case]:
+    """The book is public, to read and to write (throttled; each request here is rolled back, so is its count)."""
+    slug, pending = world.objects["book"].slug, world.objects["condolence_pending"].id
+    moderators = authenticated(403, officer_a=200, administrator=200)
+    base = "api/station/condolences/"
+    return [
+        Case(base, "get", "/api/station/condolences/", everyone(200)),
+        Case(base + "<slug:slug>/", "get", f"/api/station/condolences/{slug}/", everyone(200)),
+        Case(base + "<slug:slug>/messages/", "get", f"/api/station/condolences/{slug}/messages/", everyone(200)),
+        Case(
+            base + "<slug:slug>/messages/",
+            "post",
+            f"/api/station/condolences/{slug}/messages/",
+            everyone(201),
+            {"text": "Mis condolencias", "author_name": ""},
+        ),  # fmt: skip
+        Case(base + "moderation/", "get", "/api/station/condolences/moderation/", moderators),
+        Case(
+            base + "moderation/<int:message_id>/",
+            "post",
+            f"/api/station/condolences/moderation/{pending}/",
+            moderators,
+            {"decision": "approve"},
         ),  # fmt: skip
     ]
 

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext
 
 from .complaints.catalogue import COMPLAINT_TYPES
+from .condolences.catalogue import CONDOLENCE_FIELDS
 from .constancias.catalogue import CONSTANCIA_KINDS
 from .feedback.catalogue import FEEDBACK_FIELDS, FEEDBACK_KIND_DESCRIPTIONS
 from .fields import Field
@@ -48,5 +49,13 @@ def services_catalogue() -> dict:
                 for kind in FeedbackKind
             ],
             "fields": [field_dict(field) for field in FEEDBACK_FIELDS],
+        },
+        "condolence_book": {
+            "title": gettext("Condolence book"),
+            "description": gettext(
+                "In memory of the officers killed on duty. Anyone may leave a message for their families and "
+                "comrades; it is published once a moderator has read it."
+            ),
+            "fields": [field_dict(field) for field in CONDOLENCE_FIELDS],
         },
     }

@@ -41,4 +41,5 @@ urlpatterns = [
     path("keys/", SigningKeysApi.as_view(), name="keys"),
     path("drafts/<str:form>/", DraftApi.as_view(), name="draft"),
     path("feedback/", include("backend.station.feedback.urls")),
+    path("condolences/", include("backend.station.condolences.urls")),
 ]

@@ -1,4 +1,5 @@
 from .complaints import Complaint, ComplaintEvidence, ComplaintStatus, ComplaintStatusChange
+from .condolences import CondolenceMessage, CondolenceStatus, FallenOfficer
 from .constancias import Constancia
 from .documents import DocumentKind, DocumentStatus, IssuedDocument
 from .drafts import FormDraft
@@ -18,4 +19,7 @@ __all__ = [
     "FeedbackStatus",
     "FeedbackStatusChange",
     "OfficerFeedback",
+    "CondolenceMessage",
+    "CondolenceStatus",
+    "FallenOfficer",
 ]
