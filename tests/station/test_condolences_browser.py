@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from backend.station.models import CondolenceMessage, CondolenceStatus
 from tests.factories import PrecinctFactory
 from tests.factories.station import station_officer
-from tests.factories.station_condolences import fallen_officer
+from tests.factories.station_condolences import condolence, fallen_officer
 from tests.plugins.browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -16,8 +16,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 def test_a_visitor_writes_a_moderator_approves_and_the_message_is_on_the_book(browser_context, screenshot):
     # given the book of a sergeant of La Pintana and that precinct's station officer
     precinct = PrecinctFactory(column=0, name="La Pintana")
-    fallen_officer(precinct)
+    book = fallen_officer(precinct)
     moderator = station_officer([precinct], first_name="Carla", last_name="Pizarro")
+    # and a message that is spam, awaiting moderation
+    spam = condolence(book, text="Préstamos rápidos sin aval en ejemplo.com", author_name="Bot")
 
     # when a visitor on a phone, not signed in, opens the book from the services
     page = browser_context(viewport=PHONE).new_page()
@@ -33,7 +35,7 @@ def test_a_visitor_writes_a_moderator_approves_and_the_message_is_on_the_book(br
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Tu mensaje")
-    assert CondolenceMessage.objects.count() == 0
+    assert list(CondolenceMessage.objects.all()) == [spam]
     summary.get_by_role("link").first.click()
     expect(page.get_by_label("Tu mensaje")).to_be_focused()
 
@@ -45,13 +47,16 @@ def test_a_visitor_writes_a_moderator_approves_and_the_message_is_on_the_book(br
     # then they are told it awaits moderation, and it is not on the book yet
     expect(page.locator("#message-status")).to_contain_text("Tu mensaje espera moderación")
     expect(page.locator("#condolences")).to_have_count(0)
-    assert CondolenceMessage.objects.get().status == CondolenceStatus.PENDING
+    assert CondolenceMessage.objects.exclude(id=spam.id).get().status == CondolenceStatus.PENDING
     screenshot(page, "condolence-awaiting-moderation", full_page=True)
 
-    # when the moderator opens the queue and approves it
+    # when the moderator opens the queue, rejects the spam and approves the visitor's message
     desk = browser_context(moderator).new_page()
     desk.goto("/comisaria/")
     desk.get_by_role("link", name="Moderar el libro de condolencias").click()
+    desk.locator(".card", has_text="Préstamos rápidos").get_by_role("button", name="Rechazar").click()
+    expect(desk.get_by_role("status").first).to_have_text("Rechazado: nadie lo leerá.")
+    expect(desk.locator(".card", has_text="Préstamos rápidos")).to_have_count(0)
     card = desk.locator(".card", has_text="Gracias, sargento, por cuidar nuestro barrio.")
     expect(card).to_contain_text("Vecinos de El Castillo")
     card.get_by_role("button", name="Aprobar").click()
@@ -67,6 +72,9 @@ def test_a_visitor_writes_a_moderator_approves_and_the_message_is_on_the_book(br
     expect(entry).to_have_count(1)
     expect(entry).to_contain_text("Gracias, sargento, por cuidar nuestro barrio.")
     expect(entry).to_contain_text("Vecinos de El Castillo")
+    expect(page.get_by_text("Préstamos rápidos")).to_have_count(0)
     screenshot(page, "condolence-published", full_page=True)
+    spam.refresh_from_db()
+    assert spam.status == CondolenceStatus.REJECTED
     for context_page in (page, desk):
         assert context_page.context.problems == []

@@ -137,3 +137,18 @@ def test_the_book_in_english(client, officer):
 
     assert "Leave a message" in html
     assert '<html lang="en">' in html
+
+
+def test_a_long_book_is_read_page_by_page_newest_first(client, officer):
+    for number in range(51):
+        condolence(officer, status=CondolenceStatus.APPROVED, text=f"Mensaje número {number:02d}")
+
+    first = client.get(f"{BOOKS}{officer.slug}/").content.decode()
+    second = client.get(f"{BOOKS}{officer.slug}/?pagina=2").content.decode()
+
+    assert "Mensaje número 50" in first
+    assert "Mensaje número 00" not in first
+    assert 'href="?pagina=2"' in first
+    assert "Página 1 de 2" in first
+    assert "Mensaje número 00" in second
+    assert "Mensaje número 50" not in second

@@ -85,3 +85,29 @@ def test_a_citizen_complains_about_an_officer_and_the_commander_answers(browser_
     screenshot(page, "feedback-answered", full_page=True)
     for context_page in (page, desk):
         assert context_page.context.problems == []
+
+
+def test_the_place_can_be_marked_on_the_map_instead_of_chosen(browser_context):
+    # given one precinct, and a citizen on the form who first chose it from the list
+    precinct = PrecinctFactory(column=0, code="13109", name="La Cisterna")
+    page = browser_context(verified_citizen()).new_page()
+    page.goto("/comisaria/reclamos-y-felicitaciones/?tipo=commendation")
+    page.get_by_label("Comisaría involucrada").select_option(precinct.code)
+    expect(page.locator(".precinct-label")).to_have_text("La Cisterna")
+
+    # when they click the middle of the map (the precinct, fitted to the map)
+    page.locator("#place-map").click()
+
+    # then the point is set, the list is cleared (the point decides), and the status says so
+    expect(page.locator("#place-status")).to_have_text("Lugar marcado en el mapa. Al enviar buscamos su comisaría.")
+    expect(page.get_by_label("Comisaría involucrada")).to_have_value("")
+    assert page.locator("#id_lat").input_value() != ""
+
+    # and the commendation sent with it is routed to that precinct
+    page.get_by_label("Cuándo ocurrió").fill("2025-05-02T21:30")
+    page.locator("#id_narrative").fill("El cabo me ayudó a cruzar con mi silla de ruedas.")
+    page.get_by_role("button", name="Enviar", exact=True).click()
+    expect(page.get_by_role("heading", name="Recibimos tu felicitación")).to_be_visible()
+    feedback = OfficerFeedback.objects.get()
+    assert (feedback.kind, feedback.precinct, feedback.location is not None) == ("commendation", precinct, True)
+    assert page.context.problems == []
