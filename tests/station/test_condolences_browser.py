@@ -26,7 +26,7 @@ def test_a_visitor_writes_a_moderator_approves_and_the_message_is_on_the_book(br
     page.goto("/comisaria/")
     page.get_by_role("link", name="Recuerda a los funcionarios muertos en acto de servicio y deja un mensaje").click()
     page.get_by_role("link", name="Sargento 2° Ana Rojas Fuentes").click()
-    expect(page.locator("#no-condolences")).to_have_text("Todavía no hay mensajes.")
+    expect(page.locator("#no-condolences")).to_have_text("Este libro aún no tiene mensajes.")
 
     # and sends an empty message
     page.get_by_role("button", name="Enviar el mensaje").click()

@@ -62,12 +62,12 @@ def test_a_citizen_complains_about_an_officer_and_the_commander_answers(browser_
     expect(desk.get_by_text("Juan Pérez")).to_be_visible()
     desk.get_by_role("button", name="Comenzar la revisión").click()
     expect(desk.locator("#feedback-status")).to_have_text("En revisión")
-    desk.get_by_role("button", name="Responder").click()
+    desk.get_by_role("button", name="Enviar la respuesta").click()
     expect(desk.locator("#error-summary")).to_be_focused()
     expect(desk.locator("#error-summary")).to_contain_text("Escribe la respuesta")
     answer = "Lamentamos lo ocurrido. El funcionario fue citado y se abrió un sumario."
     desk.get_by_label("Respuesta o nota para quien escribió").fill(answer)
-    desk.get_by_role("button", name="Responder").click()
+    desk.get_by_role("button", name="Enviar la respuesta").click()
     expect(desk.locator("#feedback-status")).to_have_text("Respondido")
     screenshot(desk, "feedback-review", full_page=True)
 
