@@ -60,7 +60,11 @@ class FeedbackFileSerializer(serializers.Serializer):
 
 class FeedbackActionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(
-        choices=[("start_review", _("Start the review")), ("answer", _("Send the answer")), ("close", _("Close the case"))]
+        choices=[
+            ("start_review", _("Start the review")),
+            ("answer", _("Send the answer")),
+            ("close", _("Close the case")),
+        ]
     )
     note = serializers.CharField(
         max_length=MAX_ANSWER,
