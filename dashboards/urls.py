@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import js_catalog, tiles, views
+from .station import condolences as station_condolences
+from .station import feedback as station_feedback
 from .station import permits as station_permits
 from .station import tips as station_tips
 from .station import views as station
@@ -51,6 +53,22 @@ urlpatterns = [
     path("comisaria/permisos/mios/", station_permits.my_permits, name="station-permits"),
     path("comisaria/permisos/<str:folio>/", station_permits.permit_detail, name="station-permit"),
     path("comisaria/control/", station_permits.checkpoint, name="station-checkpoint"),
+    path("comisaria/reclamos-y-felicitaciones/", station_feedback.feedback_form, name="station-feedback"),
+    path("comisaria/reclamos-y-felicitaciones/mios/", station_feedback.feedback_mine, name="station-feedback-mine"),
+    path(
+        "comisaria/reclamos-y-felicitaciones/<str:folio>/",
+        station_feedback.feedback_detail,
+        name="station-feedback-detail",
+    ),
+    path("comisaria/mando/reclamos/", station_feedback.feedback_queue_page, name="station-feedback-queue"),
+    path("comisaria/mando/reclamos/<str:folio>/", station_feedback.feedback_review, name="station-feedback-review"),
+    path("comisaria/libro-de-condolencias/", station_condolences.condolence_books, name="station-condolences"),
+    path(
+        "comisaria/libro-de-condolencias/<slug:slug>/",
+        station_condolences.condolence_book,
+        name="station-condolence-book",
+    ),
+    path("comisaria/moderacion/condolencias/", station_condolences.condolence_moderation, name="station-moderation"),
     path("verificar/", station.verify, name="station-verify"),
     path("verificar/<str:code>/", station.verify, name="station-verify-code"),
 ]

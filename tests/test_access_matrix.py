@@ -58,6 +58,13 @@ SECRETS = {
 }
 # An anonymous tip of precinct A: only its station officer and administrators read it.
 SECRETS["a_tip"] = "TEXTO-DE-LA-DENUNCIA-ANONIMA"
+# Feedback about officers (issue #12), filed by a citizen who is none of the roles: its precinct's commander (here
+# the prefecture's) and administrators read it; station officers review complaints, not feedback about officers.
+SECRETS |= {"feedback_narrative": "NARRATIVA-RECLAMO-FUNCIONARIO", "feedback_filer": "Reclamante Gamma"}
+FEEDBACK = {"feedback_narrative", "feedback_filer"}
+# The condolence book: a message awaiting moderation is read by the book's moderators only (the station officer of
+# its precinct, administrators), a rejected one by nobody through the API; approved ones are public.
+SECRETS |= {"condolence_pending": "CONDOLENCIA-PENDIENTE", "condolence_rejected": "CONDOLENCIA-RECHAZADA"}
 # What each role may never read anywhere. Reporters see their own alert; dispatch sees its precinct.
 PERSONAL = {"a_exact", "b_exact", "a_description", "b_description", "a_name", "a_phone", "b_name", "b_phone"}
 COMPLAINT = {"a_narrative", "a_rut"}
@@ -75,6 +82,12 @@ FORBIDDEN = {
     # The station officer of A reviews neighbor_a's complaint; alerts are not theirs.
     "officer_a": PERSONAL - {"a_name"} | {"officer_a", "hidden_text"},
 }
+
+FORBIDDEN.update({role: FORBIDDEN[role] | FEEDBACK for role in ROLES if role not in ("commander", "administrator")})
+FORBIDDEN.update(
+    {role: FORBIDDEN[role] | {"condolence_pending"} for role in ROLES if role not in ("officer_a", "administrator")}
+)
+FORBIDDEN.update({role: FORBIDDEN[role] | {"condolence_rejected"} for role in ROLES if role != "administrator"})
 
 
 for _role in ROLES:
@@ -159,6 +172,10 @@ def build_world() -> World:
     assert complaint.status_code == 201, complaint.json()
     constancia = client.post("/api/station/constancias/", constancia_body(), format="json")
     assert constancia.status_code == 201, constancia.json()
+    feedback_filer = verified_citizen(first_name="Reclamante", last_name="Gamma")
+    client.force_authenticate(user=feedback_filer)
+    feedback = client.post("/api/station/feedback/", feedback_body(), format="json")
+    assert feedback.status_code == 201, feedback.json()
     return World(
         users=users,
         objects={
@@ -178,6 +195,8 @@ def build_world() -> World:
             "evidence_id": complaint_evidence_id(complaint.json()["folio"]),
             "constancia": constancia.json(),
             "open311_key": open311_raw,
+            "feedback": feedback.json(),
+            **condolence_world(precinct_a),
         },
     )
 
@@ -208,6 +227,12 @@ def complaint_body() -> dict:
         "submission_key": "00000000-0000-4000-8000-000000000001",
         "evidence": [png()],
     }
+
+
+def feedback_body(**overrides) -> dict:
+    return {"kind": "complaint", "lat": A_LAT + 0.0004, "lon": A_LON + 0.0004, "occurred_at": WHEN.isoformat(),
+            "officer_name": "Cabo Pérez", "narrative": SECRETS["feedback_narrative"],
+            "submission_key": "00000000-0000-4000-8000-0000000000f1", **overrides}  # fmt: skip
 
 
 def constancia_body() -> dict:
@@ -466,6 +491,8 @@ def cases(world: World) -> list[Case]:
         ),  # fmt: skip
         *station_cases(world),
         *tip_cases(world),
+        *feedback_cases(world),
+        *condolence_cases(world),
         *interoperability_cases(world),
         *permits_cases(world),
     ]
@@ -700,6 +727,71 @@ def permits_cases(world: World) -> list[Case]:
             base + "checkpoint/", "post", "/api/station/permits/checkpoint/", officers, {"token": permit.document.token}
         ),  # fmt: skip
         Case(base + "flagged/", "get", "/api/station/permits/flagged/", officers),
+    ]
+
+
+def condolence_world(precinct) -> dict:
+    from backend.station.models import CondolenceStatus
+    from tests.factories.station_condolences import condolence, fallen_officer
+
+    book = fallen_officer(precinct)
+    condolence(book, status=CondolenceStatus.APPROVED, text="Descanse en paz")
+    condolence(book, status=CondolenceStatus.REJECTED, text=SECRETS["condolence_rejected"])
+    pending = condolence(book, text=SECRETS["condolence_pending"])
+    return {"book": book, "condolence_pending": pending}
+
+
+def condolence_cases(world: World) -> list[Case]:
+    """The book is public, to read and to write (throttled; each request here is rolled back, so is its count)."""
+    slug, pending = world.objects["book"].slug, world.objects["condolence_pending"].id
+    moderators = authenticated(403, officer_a=200, administrator=200)
+    base = "api/station/condolences/"
+    return [
+        Case(base, "get", "/api/station/condolences/", everyone(200)),
+        Case(base + "<slug:slug>/", "get", f"/api/station/condolences/{slug}/", everyone(200)),
+        Case(base + "<slug:slug>/messages/", "get", f"/api/station/condolences/{slug}/messages/", everyone(200)),
+        Case(
+            base + "<slug:slug>/messages/",
+            "post",
+            f"/api/station/condolences/{slug}/messages/",
+            everyone(201),
+            {"text": "Mis condolencias", "author_name": ""},
+        ),  # fmt: skip
+        Case(base + "moderation/", "get", "/api/station/condolences/moderation/", moderators),
+        Case(
+            base + "moderation/<int:message_id>/",
+            "post",
+            f"/api/station/condolences/moderation/{pending}/",
+            moderators,
+            {"decision": "approve"},
+        ),  # fmt: skip
+    ]
+
+
+def feedback_cases(world: World) -> list[Case]:
+    """Feedback about officers: one's own (nobody's here: a citizen outside the roles filed it), the commanders'."""
+    folio = world.objects["feedback"]["folio"]
+    commanders = authenticated(403, commander=200, administrator=200)
+    base = "api/station/feedback/"
+    return [
+        Case(base, "get", "/api/station/feedback/", authenticated(200)),
+        Case(
+            base,
+            "post",
+            "/api/station/feedback/",
+            authenticated(403, neighbor_a=201),
+            feedback_body(submission_key="00000000-0000-4000-8000-0000000000f2", narrative="Me atendió bien"),
+        ),  # fmt: skip
+        Case(base + "<str:folio>/", "get", f"/api/station/feedback/{folio}/", authenticated(404)),
+        Case(base + "queue/", "get", "/api/station/feedback/queue/", commanders),
+        Case(base + "queue/<str:folio>/", "get", f"/api/station/feedback/queue/{folio}/", commanders),
+        Case(
+            base + "queue/<str:folio>/actions/",
+            "post",
+            f"/api/station/feedback/queue/{folio}/actions/",
+            commanders,
+            {"action": "start_review"},
+        ),  # fmt: skip
     ]
 
 

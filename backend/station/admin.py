@@ -5,8 +5,10 @@ from django.template.response import TemplateResponse
 
 from backend.common.errors import Conflict
 
+from .condolences import admin as condolences_admin  # noqa: F401 - registers its models
 from .documents.codes import code_format
 from .documents.services import MAX_REVOCATION_REASON, document_revoke
+from .feedback import admin as feedback_admin  # noqa: F401 - registers its models
 from .models import Complaint, ComplaintStatusChange, Constancia, IssuedDocument
 from .permits import admin as permits_admin  # noqa: F401 - registers the permit models
 from .registries import admin as registries_admin  # noqa: F401 - registers the registry models

@@ -3,9 +3,11 @@
 from django.utils.translation import gettext
 
 from .complaints.catalogue import COMPLAINT_TYPES
+from .condolences.catalogue import CONDOLENCE_FIELDS
 from .constancias.catalogue import CONSTANCIA_KINDS
+from .feedback.catalogue import FEEDBACK_FIELDS, FEEDBACK_KIND_DESCRIPTIONS
 from .fields import Field
-from .models import TipUrgency
+from .models import FeedbackKind, TipUrgency
 from .tips.catalogue import TIP_CATEGORIES, URGENCY_HELP
 
 
@@ -51,5 +53,20 @@ def services_catalogue() -> dict:
                 {"value": value, "label": str(label), "help": gettext(URGENCY_HELP[value])}
                 for value, label in TipUrgency.choices
             ],
+        },
+        "officer_feedback": {
+            "kinds": [
+                {"code": kind.value, "title": str(kind.label), "description": gettext(FEEDBACK_KIND_DESCRIPTIONS[kind])}
+                for kind in FeedbackKind
+            ],
+            "fields": [field_dict(field) for field in FEEDBACK_FIELDS],
+        },
+        "condolence_book": {
+            "title": gettext("Condolence book"),
+            "description": gettext(
+                "In memory of the officers killed on duty. Anyone may leave a message for their families and "
+                "comrades; it is published once a moderator has read it."
+            ),
+            "fields": [field_dict(field) for field in CONDOLENCE_FIELDS],
         },
     }

@@ -42,4 +42,6 @@ urlpatterns = [
     path("drafts/<str:form>/", DraftApi.as_view(), name="draft"),
     path("tips/", include("backend.station.tips.urls")),
     path("permits/", include("backend.station.permits.urls")),
+    path("feedback/", include("backend.station.feedback.urls")),
+    path("condolences/", include("backend.station.condolences.urls")),
 ]

@@ -36,6 +36,7 @@ from tests.factories import UserFactory, staff_user
 from tests.factories.accounts import token_for
 from tests.factories.alerts import AlertFactory, category
 from tests.factories.analytics import FormalReportFactory, offense_type
+from tests.factories.station_condolences import fallen_officer
 from tests.plugins.realtime import ROOT, VENV_BIN, asgi_server, stop_process, wait_for_port
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -145,6 +146,8 @@ def seed() -> dict:
     )
     incident_links_compute(precinct_ids=[first.id], month=Month.containing(today), preset="default")
     assert IncidentLink.objects.exists()
+    # A condolence book, so writing to it and reading it are reached past the 404 of an unknown slug.
+    book = fallen_officer(first)
     alert_ids = list(Alert.objects.values_list("id", flat=True))
     codes = [precinct.code for precinct in precincts]
     inside = [precinct.boundary.point_on_surface for precinct in precincts]
@@ -161,6 +164,7 @@ def seed() -> dict:
             "path.link_id": list(IncidentLink.objects.values_list("id", flat=True)),
             "path.device_id": list(Device.objects.values_list("id", flat=True)),
             "path.code": codes,
+            "path.slug": [book.slug],
             "query.precinct": codes,
             "query.prefecture": [first.prefecture.code],
             "query.month": [Month.containing(today).label],

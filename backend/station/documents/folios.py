@@ -13,6 +13,8 @@ FOLIO_SERIES: dict[str, tuple[str, str]] = {
     DocumentKind.COMPLAINT_RECEIPT: ("DEN", "station_folio_complaint_receipt"),
     DocumentKind.CONSTANCIA: ("CON", "station_folio_constancia"),
     DocumentKind.PERMIT: ("PER", "station_folio_permit"),
+    DocumentKind.OFFICER_COMPLAINT: ("REC", "station_folio_officer_complaint"),
+    DocumentKind.OFFICER_COMMENDATION: ("FEL", "station_folio_officer_commendation"),
 }
 FOLIO_DIGITS = 8
 

@@ -1,7 +1,9 @@
 from .complaints import Complaint, ComplaintEvidence, ComplaintStatus, ComplaintStatusChange
+from .condolences import CondolenceMessage, CondolenceStatus, FallenOfficer
 from .constancias import Constancia
 from .documents import DocumentKind, DocumentStatus, IssuedDocument
 from .drafts import FormDraft
+from .feedback import FeedbackKind, FeedbackStatus, FeedbackStatusChange, OfficerFeedback
 from .permits import (
     CollectivePermit,
     ComunaPhase,
@@ -50,4 +52,11 @@ __all__ = [
     "RegistryOverride",
     "RegistryQuery",
     "RegistryRecord",
+    "FeedbackKind",
+    "FeedbackStatus",
+    "FeedbackStatusChange",
+    "OfficerFeedback",
+    "CondolenceMessage",
+    "CondolenceStatus",
+    "FallenOfficer",
 ]

@@ -12,6 +12,8 @@ class DocumentKind(models.TextChoices):
     COMPLAINT_RECEIPT = "complaint_receipt", _("Complaint receipt")
     CONSTANCIA = "constancia", _("Constancia")
     PERMIT = "permit", _("Safe-conduct permit")
+    OFFICER_COMPLAINT = "officer_complaint", _("Complaint about an officer")
+    OFFICER_COMMENDATION = "officer_commendation", _("Commendation of an officer")
 
 
 class DocumentStatus(models.TextChoices):
