@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import js_catalog, tiles, views
+from .station import elections as station_elections
 from .station import views as station
 
 app_name = "dashboards"
@@ -31,6 +32,11 @@ urlpatterns = [
         station.review_evidence,
         name="station-review-evidence",
     ),
+    path("comisaria/excusa-electoral/", station_elections.excuse_form, name="station-excuse-form"),
+    path("comisaria/excusa-electoral/mis-solicitudes/", station_elections.my_excuses, name="station-excuses"),
+    path("comisaria/excusa-electoral/<str:folio>/", station_elections.excuse_status, name="station-excuse"),
+    path("comisaria/excusas/", station_elections.desk, name="station-excuse-desk"),
+    path("comisaria/excusas/<str:folio>/", station_elections.desk_detail, name="station-excuse-desk-detail"),
     path("verificar/", station.verify, name="station-verify"),
     path("verificar/<str:code>/", station.verify, name="station-verify-code"),
 ]

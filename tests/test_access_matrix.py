@@ -458,6 +458,7 @@ def cases(world: World) -> list[Case]:
             {**COMMAND_A, "dispatcher_b": 404},
         ),  # fmt: skip
         *station_cases(world),
+        *elections_cases(world),
         *interoperability_cases(world),
     ]
 
@@ -593,6 +594,41 @@ def station_cases(world: World) -> list[Case]:
             officers,
         ),  # fmt: skip
     ]
+
+
+def elections_cases(world: World) -> list[Case]:
+    """Voter excuses: neighbor_a (verified, registered in the sample registry) filed one today; any station officer's
+    desk sees it (not scoped to precincts). Today is an election day in Chile for this world."""
+    from backend.station.elections import clock
+    from backend.station.elections.selectors import chile_date
+    from backend.station.elections.services import voter_excuse_file
+    from backend.station.models import VoterRegistration
+    from tests.factories.station_elections import PUNTA_ARENAS, election, polling_station
+
+    o = world.objects
+    if "excuse" not in o:
+        station = polling_station()
+        election(chile_date(clock.now()))
+        VoterRegistration.objects.create(run=15123456, station=station)
+        o["excuse"] = voter_excuse_file(voter=world.users["neighbor_a"], lat=PUNTA_ARENAS[0], lon=PUNTA_ARENAS[1],
+                                        position_source="map", contact_email="alfa@example.cl")  # fmt: skip
+    folio = o["excuse"].folio
+    officers = authenticated(403, officer_a=200, administrator=200)
+    far = {"lat": PUNTA_ARENAS[0], "lon": PUNTA_ARENAS[1]}
+    base = "api/station/elections/"
+    return [
+        Case(base + "check/", "get", f"/{base}check/?lat={far['lat']}&lon={far['lon']}",
+             authenticated(403, neighbor_a=200)),
+        Case(base + "excuses/", "get", f"/{base}excuses/", authenticated(200)),
+        # neighbor_a already filed for today's election; the others have no verified identity.
+        Case(base + "excuses/", "post", f"/{base}excuses/", authenticated(403, neighbor_a=409),
+             {**far, "position_source": "map", "contact_email": "alfa@example.cl"}),
+        Case(base + "excuses/<str:folio>/", "get", f"/{base}excuses/{folio}/", authenticated(404, neighbor_a=200)),
+        Case(base + "desk/", "get", f"/{base}desk/", officers),
+        Case(base + "desk/<str:folio>/", "get", f"/{base}desk/{folio}/", officers),
+        Case(base + "desk/<str:folio>/confirm/", "post", f"/{base}desk/{folio}/confirm/", officers,
+             {"card_run": "15.123.456-9"}),
+    ]  # fmt: skip
 
 
 ROUTE_PREFIXES = ("api/", "open311/", "cap/")

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .apis import ServiceCatalogueApi
 from .complaints.apis import (
@@ -40,4 +40,5 @@ urlpatterns = [
     path("verify/<str:code>/", DocumentVerifyApi.as_view(), name="verify"),
     path("keys/", SigningKeysApi.as_view(), name="keys"),
     path("drafts/<str:form>/", DraftApi.as_view(), name="draft"),
+    path("elections/", include("backend.station.elections.urls")),
 ]

@@ -12,6 +12,9 @@ from ..models import DocumentKind
 FOLIO_SERIES: dict[str, tuple[str, str]] = {
     DocumentKind.COMPLAINT_RECEIPT: ("DEN", "station_folio_complaint_receipt"),
     DocumentKind.CONSTANCIA: ("CON", "station_folio_constancia"),
+    DocumentKind.VOTER_EXCUSE: ("EXC", "station_folio_voter_excuse"),
+    # Requests that are not documents themselves count on their own too.
+    "voter_excuse_request": ("ELE", "station_folio_voter_excuse_request"),
 }
 FOLIO_DIGITS = 8
 

@@ -2,8 +2,17 @@ from .complaints import Complaint, ComplaintEvidence, ComplaintStatus, Complaint
 from .constancias import Constancia
 from .documents import DocumentKind, DocumentStatus, IssuedDocument
 from .drafts import FormDraft
+from .elections import (
+    EXCUSE_MINIMUM_METERS,
+    Election,
+    PollingStation,
+    VoterExcuse,
+    VoterExcuseStatus,
+    VoterRegistration,
+)
 
 __all__ = [
+    "EXCUSE_MINIMUM_METERS",
     "Complaint",
     "ComplaintEvidence",
     "ComplaintStatus",
@@ -11,6 +20,11 @@ __all__ = [
     "Constancia",
     "DocumentKind",
     "DocumentStatus",
+    "Election",
     "FormDraft",
     "IssuedDocument",
+    "PollingStation",
+    "VoterExcuse",
+    "VoterExcuseStatus",
+    "VoterRegistration",
 ]

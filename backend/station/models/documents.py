@@ -11,6 +11,7 @@ class DocumentKind(models.TextChoices):
 
     COMPLAINT_RECEIPT = "complaint_receipt", _("Complaint receipt")
     CONSTANCIA = "constancia", _("Constancia")
+    VOTER_EXCUSE = "voter_excuse", _("Voter excuse")
 
 
 class DocumentStatus(models.TextChoices):
