@@ -32,3 +32,11 @@ def voter_excuse_issued_email(excuse_id: int) -> None:
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [excuse.contact_email])
     message.attach(f"{document.folio}.pdf", pdf, "application/pdf")
     message.send()
+
+
+@shared_task(ignore_result=True)
+def voter_excuses_lapse_task() -> int:
+    """Hourly (CELERY_BEAT_SCHEDULE): requests nobody confirmed on their election day lapse."""
+    from .services import voter_excuses_lapse
+
+    return voter_excuses_lapse()
