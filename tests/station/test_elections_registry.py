@@ -36,8 +36,9 @@ def test_the_sample_registry_loads_and_reloading_changes_nothing(capsys):
 
 def test_every_bad_row_is_reported_and_nothing_is_applied(tmp_path):
     # given a stations file with a bad latitude, a missing name and a duplicate code
-    stations = write(tmp_path, "stations.csv", STATIONS_HEADER + "A1,Escuela A,,Arica,,-18.47,-70.30\n"
-                     "B2,Escuela B,,Iquique,,-95,-70.1\nC3,,,Calama,,-22.4,-68.9\nA1,Escuela A bis,,Arica,,-18.4,-70.3\n")  # fmt: skip
+    rows = ["A1,Escuela A,,Arica,,-18.47,-70.30", "B2,Escuela B,,Iquique,,-95,-70.1", "C3,,,Calama,,-22.4,-68.9",
+            "A1,Escuela A bis,,Arica,,-18.4,-70.3"]  # fmt: skip
+    stations = write(tmp_path, "stations.csv", STATIONS_HEADER + "\n".join(rows) + "\n")
     # and a voters file with a wrong check digit, a duplicate RUN, a RUN that is not a number and an unknown station
     voters = write(tmp_path, "voters.csv", VOTERS_HEADER + "44444444,4,A1\n55555555,4,A1\n44444444,4,A1\n"
                    "12x,1,A1\n99999999,9,ZZ-9\n")  # fmt: skip
