@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import js_catalog, tiles, views
 from .station import elections as station_elections
+from .station import reunification as station_reunification
 from .station import views as station
 
 app_name = "dashboards"
@@ -37,6 +38,15 @@ urlpatterns = [
     path("comisaria/excusa-electoral/<str:folio>/", station_elections.excuse_status, name="station-excuse"),
     path("comisaria/excusas/", station_elections.desk, name="station-excuse-desk"),
     path("comisaria/excusas/<str:folio>/", station_elections.desk_detail, name="station-excuse-desk-detail"),
+    path("comisaria/reencuentro/", station_reunification.request_form, name="station-reunification-form"),
+    path("comisaria/reencuentro/mis-solicitudes/", station_reunification.my_requests, name="station-reunifications"),
+    path("comisaria/reencuentro/<str:folio>/", station_reunification.request_status, name="station-reunification"),
+    path("comisaria/reencuentros/", station_reunification.queue, name="station-reunification-queue"),
+    path(
+        "comisaria/reencuentros/<str:folio>/",
+        station_reunification.queue_detail,
+        name="station-reunification-detail",
+    ),
     path("verificar/", station.verify, name="station-verify"),
     path("verificar/<str:code>/", station.verify, name="station-verify-code"),
 ]

@@ -459,6 +459,7 @@ def cases(world: World) -> list[Case]:
         ),  # fmt: skip
         *station_cases(world),
         *elections_cases(world),
+        *reunification_cases(world),
         *interoperability_cases(world),
     ]
 
@@ -628,6 +629,43 @@ def elections_cases(world: World) -> list[Case]:
         Case(base + "desk/<str:folio>/", "get", f"/{base}desk/{folio}/", officers),
         Case(base + "desk/<str:folio>/confirm/", "post", f"/{base}desk/{folio}/confirm/", officers,
              {"card_run": "15.123.456-9"}),
+    ]  # fmt: skip
+
+
+# Reunification: what the search recorded reaches no one but the precinct's officers (and administrators), not even
+# the requester (neighbor_a), who reads only a coarse status.
+SECRETS["reunification_note"] = "NOTA-INTERNA-DEL-REENCUENTRO"
+for _role in ROLES:
+    if _role not in ("officer_a", "administrator"):
+        FORBIDDEN[_role] = FORBIDDEN[_role] | {"reunification_note"}
+
+
+def reunification_cases(world: World) -> list[Case]:
+    """neighbor_a looks for a relative last seen in precinct A; officer_a searched and found them (decision pending)."""
+    from backend.station.reunification.services import reunification_step_record
+    from tests.factories.station_reunification import reunification_body, reunification_request
+
+    o = world.objects
+    if "reunification" not in o:
+        request = reunification_request(o["precinct_a"], world.users["neighbor_a"])
+        for action in ("step", "found"):
+            reunification_step_record(officer=world.users["officer_a"], folio=request.folio, action=action,
+                                      note=SECRETS["reunification_note"])  # fmt: skip
+        o["reunification"] = request
+    folio = o["reunification"].folio
+    officers = authenticated(403, officer_a=200, administrator=200)
+    base = "api/station/reunification/"
+    return [
+        Case(base + "requests/", "get", f"/{base}requests/", authenticated(200)),
+        Case(base + "requests/", "post", f"/{base}requests/", authenticated(403, neighbor_a=201),
+             reunification_body("13105", submission_key="00000000-0000-4000-8000-000000000005")),
+        Case(base + "requests/<str:folio>/", "get", f"/{base}requests/{folio}/", authenticated(404, neighbor_a=200)),
+        Case(base + "queue/", "get", f"/{base}queue/", officers),
+        Case(base + "queue/<str:folio>/", "get", f"/{base}queue/{folio}/", officers),
+        Case(base + "queue/<str:folio>/steps/", "post", f"/{base}queue/{folio}/steps/", officers,
+             {"action": "step", "note": "Otra llamada"}),
+        Case(base + "queue/<str:folio>/decision/", "post", f"/{base}queue/{folio}/decision/", officers,
+             {"consents": False, "method": "phone"}),
     ]  # fmt: skip
 
 

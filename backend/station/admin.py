@@ -9,6 +9,7 @@ from .documents.codes import code_format
 from .documents.services import MAX_REVOCATION_REASON, document_revoke
 from .elections import admin as elections_admin  # noqa: F401 - registers the voter-excuse models
 from .models import Complaint, ComplaintStatusChange, Constancia, IssuedDocument
+from .reunification import admin as reunification_admin  # noqa: F401 - registers the reunification models
 
 
 class RevocationForm(forms.Form):

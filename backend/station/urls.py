@@ -41,4 +41,5 @@ urlpatterns = [
     path("keys/", SigningKeysApi.as_view(), name="keys"),
     path("drafts/<str:form>/", DraftApi.as_view(), name="draft"),
     path("elections/", include("backend.station.elections.urls")),
+    path("reunification/", include("backend.station.reunification.urls")),
 ]

@@ -10,6 +10,14 @@ from .elections import (
     VoterExcuseStatus,
     VoterRegistration,
 )
+from .reunification import (
+    ConsentMethod,
+    Relationship,
+    ReunificationDecision,
+    ReunificationRequest,
+    ReunificationStatus,
+    ReunificationStep,
+)
 
 __all__ = [
     "EXCUSE_MINIMUM_METERS",
@@ -17,6 +25,7 @@ __all__ = [
     "ComplaintEvidence",
     "ComplaintStatus",
     "ComplaintStatusChange",
+    "ConsentMethod",
     "Constancia",
     "DocumentKind",
     "DocumentStatus",
@@ -24,6 +33,11 @@ __all__ = [
     "FormDraft",
     "IssuedDocument",
     "PollingStation",
+    "Relationship",
+    "ReunificationDecision",
+    "ReunificationRequest",
+    "ReunificationStatus",
+    "ReunificationStep",
     "VoterExcuse",
     "VoterExcuseStatus",
     "VoterRegistration",
