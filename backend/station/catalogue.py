@@ -4,7 +4,9 @@ from django.utils.translation import gettext
 
 from .complaints.catalogue import COMPLAINT_TYPES
 from .constancias.catalogue import CONSTANCIA_KINDS
+from .elections import catalogue as elections_catalogue
 from .fields import Field
+from .reunification import catalogue as reunification_catalogue
 
 
 def field_dict(field: Field) -> dict:
@@ -40,4 +42,15 @@ def services_catalogue() -> dict:
             }
             for kind in CONSTANCIA_KINDS.values()
         ],
+        "voter_excuse": {
+            "title": gettext(elections_catalogue.TITLE),
+            "description": gettext(elections_catalogue.DESCRIPTION),
+            "minimum_meters": elections_catalogue.MINIMUM_METERS,
+            "fields": [field_dict(field) for field in elections_catalogue.FIELDS],
+        },
+        "reunification": {
+            "title": gettext(reunification_catalogue.TITLE),
+            "description": gettext(reunification_catalogue.DESCRIPTION),
+            "fields": [field_dict(field) for field in reunification_catalogue.FIELDS],
+        },
     }

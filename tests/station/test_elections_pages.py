@@ -111,3 +111,20 @@ def test_an_officer_confirms_on_the_desk_page(client, voter):
     assert "El RUN de la cédula no coincide con el de la solicitud." in wrong.content.decode()
     document = IssuedDocument.objects.get()
     assert f"Excusa {document.folio} emitida. La enviamos a v@example.cl." in right.content.decode()
+
+
+def test_the_service_catalogue_describes_the_voter_excuse_and_reunification(client):
+    catalogue = client.get("/api/station/services/").json()
+
+    assert (catalogue["voter_excuse"]["title"], catalogue["voter_excuse"]["minimum_meters"]) == (
+        "Excusa electoral",
+        200_000,
+    )
+    assert [field["name"] for field in catalogue["voter_excuse"]["fields"]] == [
+        "lat",
+        "lon",
+        "position_source",
+        "contact_email",
+    ]
+    relationship = next(field for field in catalogue["reunification"]["fields"] if field["name"] == "relationship")
+    assert relationship["choices"][0] == {"value": "parent", "label": "Mi madre o mi padre"}
