@@ -2,8 +2,10 @@ from django.urls import path
 
 from . import js_catalog, tiles, views
 from .station import condolences as station_condolences
+from .station import elections as station_elections
 from .station import feedback as station_feedback
 from .station import permits as station_permits
+from .station import reunification as station_reunification
 from .station import tips as station_tips
 from .station import views as station
 
@@ -69,6 +71,20 @@ urlpatterns = [
         name="station-condolence-book",
     ),
     path("comisaria/moderacion/condolencias/", station_condolences.condolence_moderation, name="station-moderation"),
+    path("comisaria/excusa-electoral/", station_elections.excuse_form, name="station-excuse-form"),
+    path("comisaria/excusa-electoral/mis-solicitudes/", station_elections.my_excuses, name="station-excuses"),
+    path("comisaria/excusa-electoral/<str:folio>/", station_elections.excuse_status, name="station-excuse"),
+    path("comisaria/excusas/", station_elections.desk, name="station-excuse-desk"),
+    path("comisaria/excusas/<str:folio>/", station_elections.desk_detail, name="station-excuse-desk-detail"),
+    path("comisaria/reencuentro/", station_reunification.request_form, name="station-reunification-form"),
+    path("comisaria/reencuentro/mis-solicitudes/", station_reunification.my_requests, name="station-reunifications"),
+    path("comisaria/reencuentro/<str:folio>/", station_reunification.request_status, name="station-reunification"),
+    path("comisaria/reencuentros/", station_reunification.queue, name="station-reunification-queue"),
+    path(
+        "comisaria/reencuentros/<str:folio>/",
+        station_reunification.queue_detail,
+        name="station-reunification-detail",
+    ),
     path("verificar/", station.verify, name="station-verify"),
     path("verificar/<str:code>/", station.verify, name="station-verify-code"),
 ]

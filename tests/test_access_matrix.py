@@ -493,6 +493,8 @@ def cases(world: World) -> list[Case]:
         *tip_cases(world),
         *feedback_cases(world),
         *condolence_cases(world),
+        *elections_cases(world),
+        *reunification_cases(world),
         *interoperability_cases(world),
         *permits_cases(world),
     ]
@@ -793,6 +795,78 @@ def feedback_cases(world: World) -> list[Case]:
             {"action": "start_review"},
         ),  # fmt: skip
     ]
+
+
+def elections_cases(world: World) -> list[Case]:
+    """Voter excuses: neighbor_a (verified, registered in the sample registry) filed one today; any station officer's
+    desk sees it (not scoped to precincts). Today is an election day in Chile for this world."""
+    from backend.station.elections import clock
+    from backend.station.elections.selectors import chile_date
+    from backend.station.elections.services import voter_excuse_file
+    from backend.station.models import VoterRegistration
+    from tests.factories.station_elections import PUNTA_ARENAS, election, polling_station
+
+    o = world.objects
+    if "excuse" not in o:
+        station = polling_station()
+        election(chile_date(clock.now()))
+        VoterRegistration.objects.create(run=15123456, station=station)
+        o["excuse"] = voter_excuse_file(voter=world.users["neighbor_a"], lat=PUNTA_ARENAS[0], lon=PUNTA_ARENAS[1],
+                                        position_source="map", contact_email="alfa@example.cl")  # fmt: skip
+    folio = o["excuse"].folio
+    officers = authenticated(403, officer_a=200, administrator=200)
+    far = {"lat": PUNTA_ARENAS[0], "lon": PUNTA_ARENAS[1]}
+    base = "api/station/elections/"
+    return [
+        Case(base + "check/", "get", f"/{base}check/?lat={far['lat']}&lon={far['lon']}",
+             authenticated(403, neighbor_a=200)),
+        Case(base + "excuses/", "get", f"/{base}excuses/", authenticated(200)),
+        # neighbor_a already filed for today's election; the others have no verified identity.
+        Case(base + "excuses/", "post", f"/{base}excuses/", authenticated(403, neighbor_a=409),
+             {**far, "position_source": "map", "contact_email": "alfa@example.cl"}),
+        Case(base + "excuses/<str:folio>/", "get", f"/{base}excuses/{folio}/", authenticated(404, neighbor_a=200)),
+        Case(base + "desk/", "get", f"/{base}desk/", officers),
+        Case(base + "desk/<str:folio>/", "get", f"/{base}desk/{folio}/", officers),
+        Case(base + "desk/<str:folio>/confirm/", "post", f"/{base}desk/{folio}/confirm/", officers,
+             {"card_run": "15.123.456-9"}),
+    ]  # fmt: skip
+
+
+# Reunification: what the search recorded reaches no one but the precinct's officers (and administrators), not even
+# the requester (neighbor_a), who reads only a coarse status.
+SECRETS["reunification_note"] = "NOTA-INTERNA-DEL-REENCUENTRO"
+for _role in ROLES:
+    if _role not in ("officer_a", "administrator"):
+        FORBIDDEN[_role] = FORBIDDEN[_role] | {"reunification_note"}
+
+
+def reunification_cases(world: World) -> list[Case]:
+    """neighbor_a looks for a relative last seen in precinct A; officer_a searched and found them (decision pending)."""
+    from backend.station.reunification.services import reunification_step_record
+    from tests.factories.station_reunification import reunification_body, reunification_request
+
+    o = world.objects
+    if "reunification" not in o:
+        request = reunification_request(o["precinct_a"], world.users["neighbor_a"])
+        for action in ("step", "found"):
+            reunification_step_record(officer=world.users["officer_a"], folio=request.folio, action=action,
+                                      note=SECRETS["reunification_note"])  # fmt: skip
+        o["reunification"] = request
+    folio = o["reunification"].folio
+    officers = authenticated(403, officer_a=200, administrator=200)
+    base = "api/station/reunification/"
+    return [
+        Case(base + "requests/", "get", f"/{base}requests/", authenticated(200)),
+        Case(base + "requests/", "post", f"/{base}requests/", authenticated(403, neighbor_a=201),
+             reunification_body("13105", submission_key="00000000-0000-4000-8000-000000000005")),
+        Case(base + "requests/<str:folio>/", "get", f"/{base}requests/{folio}/", authenticated(404, neighbor_a=200)),
+        Case(base + "queue/", "get", f"/{base}queue/", officers),
+        Case(base + "queue/<str:folio>/", "get", f"/{base}queue/{folio}/", officers),
+        Case(base + "queue/<str:folio>/steps/", "post", f"/{base}queue/{folio}/steps/", officers,
+             {"action": "step", "note": "Otra llamada"}),
+        Case(base + "queue/<str:folio>/decision/", "post", f"/{base}queue/{folio}/decision/", officers,
+             {"consents": False, "method": "phone"}),
+    ]  # fmt: skip
 
 
 ROUTE_PREFIXES = ("api/", "open311/", "cap/")

@@ -8,10 +8,12 @@ from backend.common.errors import Conflict
 from .condolences import admin as condolences_admin  # noqa: F401 - registers its models
 from .documents.codes import code_format
 from .documents.services import MAX_REVOCATION_REASON, document_revoke
+from .elections import admin as elections_admin  # noqa: F401 - registers the voter-excuse models
 from .feedback import admin as feedback_admin  # noqa: F401 - registers its models
 from .models import Complaint, ComplaintStatusChange, Constancia, IssuedDocument
 from .permits import admin as permits_admin  # noqa: F401 - registers the permit models
 from .registries import admin as registries_admin  # noqa: F401 - registers the registry models
+from .reunification import admin as reunification_admin  # noqa: F401 - registers the reunification models
 
 
 class RevocationForm(forms.Form):

@@ -5,9 +5,11 @@ from django.utils.translation import gettext
 from .complaints.catalogue import COMPLAINT_TYPES
 from .condolences.catalogue import CONDOLENCE_FIELDS
 from .constancias.catalogue import CONSTANCIA_KINDS
+from .elections import catalogue as elections_catalogue
 from .feedback.catalogue import FEEDBACK_FIELDS, FEEDBACK_KIND_DESCRIPTIONS
 from .fields import Field
 from .models import FeedbackKind, TipUrgency
+from .reunification import catalogue as reunification_catalogue
 from .tips.catalogue import TIP_CATEGORIES, URGENCY_HELP
 
 
@@ -68,5 +70,16 @@ def services_catalogue() -> dict:
                 "comrades; it is published once a moderator has read it."
             ),
             "fields": [field_dict(field) for field in CONDOLENCE_FIELDS],
+        },
+        "voter_excuse": {
+            "title": gettext(elections_catalogue.TITLE),
+            "description": gettext(elections_catalogue.DESCRIPTION),
+            "minimum_meters": elections_catalogue.MINIMUM_METERS,
+            "fields": [field_dict(field) for field in elections_catalogue.FIELDS],
+        },
+        "reunification": {
+            "title": gettext(reunification_catalogue.TITLE),
+            "description": gettext(reunification_catalogue.DESCRIPTION),
+            "fields": [field_dict(field) for field in reunification_catalogue.FIELDS],
         },
     }

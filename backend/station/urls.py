@@ -44,4 +44,6 @@ urlpatterns = [
     path("permits/", include("backend.station.permits.urls")),
     path("feedback/", include("backend.station.feedback.urls")),
     path("condolences/", include("backend.station.condolences.urls")),
+    path("elections/", include("backend.station.elections.urls")),
+    path("reunification/", include("backend.station.reunification.urls")),
 ]

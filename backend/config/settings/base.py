@@ -359,6 +359,7 @@ CELERY_BEAT_SCHEDULE = {
     "prune-event-log": {"task": "alerts.event_log_prune", "schedule": 6 * 3600},
     "prune-rate-limit-buckets": {"task": "common.rate_limit_buckets_prune", "schedule": 3600},
     "prune-credentials": {"task": "backend.accounts.tasks.credentials_prune", "schedule": 3600},
+    "lapse-voter-excuses": {"task": "backend.station.elections.tasks.voter_excuses_lapse_task", "schedule": 3600},
     # The safety net behind the per-complaint sync sent after each commit (station never imports analytics).
     "sync-online-complaints": {
         "task": "backend.analytics.tasks.online_complaints_sync",

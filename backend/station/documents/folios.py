@@ -15,6 +15,10 @@ FOLIO_SERIES: dict[str, tuple[str, str]] = {
     DocumentKind.PERMIT: ("PER", "station_folio_permit"),
     DocumentKind.OFFICER_COMPLAINT: ("REC", "station_folio_officer_complaint"),
     DocumentKind.OFFICER_COMMENDATION: ("FEL", "station_folio_officer_commendation"),
+    DocumentKind.VOTER_EXCUSE: ("EXC", "station_folio_voter_excuse"),
+    # Requests that are not documents themselves count on their own too.
+    "voter_excuse_request": ("ELE", "station_folio_voter_excuse_request"),
+    "reunification_request": ("REU", "station_folio_reunification_request"),
 }
 FOLIO_DIGITS = 8
 

@@ -3,6 +3,14 @@ from .condolences import CondolenceMessage, CondolenceStatus, FallenOfficer
 from .constancias import Constancia
 from .documents import DocumentKind, DocumentStatus, IssuedDocument
 from .drafts import FormDraft
+from .elections import (
+    EXCUSE_MINIMUM_METERS,
+    Election,
+    PollingStation,
+    VoterExcuse,
+    VoterExcuseStatus,
+    VoterRegistration,
+)
 from .feedback import FeedbackKind, FeedbackStatus, FeedbackStatusChange, OfficerFeedback
 from .permits import (
     CollectivePermit,
@@ -17,16 +25,27 @@ from .permits import (
     QuotaPeriod,
 )
 from .registries import Registry, RegistryBatch, RegistryOverride, RegistryQuery, RegistryRecord
+from .reunification import (
+    ConsentMethod,
+    Relationship,
+    ReunificationDecision,
+    ReunificationRequest,
+    ReunificationStatus,
+    ReunificationStep,
+)
 from .tips import Tip, TipAction, TipAttachment, TipAuthor, TipMessage, TipMessageKind, TipStatus, TipUrgency
 
 __all__ = [
+    "EXCUSE_MINIMUM_METERS",
     "Complaint",
     "ComplaintEvidence",
     "ComplaintStatus",
     "ComplaintStatusChange",
+    "ConsentMethod",
     "Constancia",
     "DocumentKind",
     "DocumentStatus",
+    "Election",
     "FormDraft",
     "IssuedDocument",
     "Tip",
@@ -59,4 +78,13 @@ __all__ = [
     "CondolenceMessage",
     "CondolenceStatus",
     "FallenOfficer",
+    "PollingStation",
+    "Relationship",
+    "ReunificationDecision",
+    "ReunificationRequest",
+    "ReunificationStatus",
+    "ReunificationStep",
+    "VoterExcuse",
+    "VoterExcuseStatus",
+    "VoterRegistration",
 ]

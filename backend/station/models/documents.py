@@ -14,6 +14,7 @@ class DocumentKind(models.TextChoices):
     PERMIT = "permit", _("Safe-conduct permit")
     OFFICER_COMPLAINT = "officer_complaint", _("Complaint about an officer")
     OFFICER_COMMENDATION = "officer_commendation", _("Commendation of an officer")
+    VOTER_EXCUSE = "voter_excuse", _("Voter excuse")
 
 
 class DocumentStatus(models.TextChoices):
