@@ -5,12 +5,13 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from backend.accounts.models import Role, User
 from backend.alerts.models import Alert, AlertInformation, Event, Zone
 from backend.geo.fixture import south_precinct_fixture_path
 from backend.geo.models import Precinct
-from backend.station.models import ComunaPhase, RegistryBatch
+from backend.station.models import ComunaPhase, Election, FallenOfficer, PollingStation, RegistryBatch
 from backend.station.registries.adapters import PERSON_REGISTRIES
 from backend.station.registries.services import registry_check
 from dashboards.management.commands.demo_setup import DEMO_PASSWORD
@@ -39,6 +40,9 @@ def snapshot() -> dict:
         "events": Event.objects.count(),
         "registry_batches": sorted(RegistryBatch.objects.values_list("registry", "is_current", "row_count")),
         "phases": sorted(ComunaPhase.objects.values_list("precinct__code", "phase")),
+        "elections": sorted(Election.objects.values_list("name", "election_date")),
+        "polling_stations": PollingStation.objects.count(),
+        "fallen_officers": sorted(FallenOfficer.objects.values_list("slug", flat=True)),
     }
 
 
@@ -109,3 +113,11 @@ def test_the_demo_registries_are_current_today_and_restrict_two_test_runs(south_
     assert restrictions(88888888) == []
     assert restrictions(55555555) == ["health_quarantine"]
     assert restrictions(99999999) == ["custody_restriction"]
+
+
+def test_the_demo_opens_an_election_today_and_a_fictional_condolence_book(south_precinct):
+    demo_setup()
+
+    assert list(Election.objects.values_list("election_date", flat=True)) == [timezone.localdate()]
+    assert PollingStation.objects.exists()
+    assert FallenOfficer.objects.get().name == "Funcionario de ejemplo (demostración)"

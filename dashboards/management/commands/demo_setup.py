@@ -19,7 +19,7 @@ from backend.alerts.incidents.services import AlertInput, alert_create, alert_tr
 from backend.alerts.models import Alert, AlertStatus, Zone
 from backend.geo.models import Precinct, Prefecture
 from backend.geo.services import address_register
-from backend.station.models import ComunaPhase, Registry, RegistryBatch
+from backend.station.models import ComunaPhase, Election, FallenOfficer, Registry, RegistryBatch
 from backend.station.registries.services import registry_batch_import
 
 DEMO_PASSWORD = "vigia-demo-2025"
@@ -87,6 +87,7 @@ URLS = (
     ("/comisaria/permisos/", "ClaveÚnica test RUN", "safe-conduct permit (55.555.555-5 is in quarantine)"),
     ("/comisaria/revision/", "comisaria, admin", "station officers' complaint review"),
     ("/comisaria/control/", "comisaria, admin", "checkpoint: scan a permit's QR"),
+    ("/comisaria/excusa-electoral/", "ClaveÚnica test RUN", "voter excuse (a demo election is open today)"),
     ("/verificar/", "anyone", "check a complaint receipt or a constancia"),
     ("/admin/", "admin", "administration"),
 )
@@ -115,6 +116,7 @@ class Command(BaseCommand):
             self._permit_phases(precincts)
         self.stdout.write(f"Demo alerts: {created} created, {len(DEMO_ALERTS) - created} already there.")
         self._registries()
+        self._station_services(precincts)
         if not skip_synthetic and SYNTHETIC_COMMAND in get_commands():
             self.stdout.write(f"Loading synthetic analytics data ({SYNTHETIC_COMMAND} --months {SYNTHETIC_MONTHS})…")
             call_command(SYNTHETIC_COMMAND, months=SYNTHETIC_MONTHS, stdout=self.stdout)
@@ -208,6 +210,24 @@ class Command(BaseCommand):
                 registry=registry, stream=io.BytesIO(text.encode()), source=f"demo:{name}", effective_date=today
             )
         self.stdout.write(f"Registries: today's demo batches ({today}); re-run demo_setup tomorrow, or they go stale.")
+
+    def _station_services(self, precincts: dict[str, Precinct]) -> None:
+        """An election today (voter excuses open only on election day) over the sample polling registry, and one
+        clearly fictional book in the condolence book, so every station page has something to show."""
+        call_command("polling_registry_load", sample=True, stdout=self.stdout)
+        today = timezone.localdate()
+        Election.objects.get_or_create(election_date=today, defaults={"name": "Elección de demostración"})
+        FallenOfficer.objects.get_or_create(
+            slug="ejemplo-demostracion",
+            defaults={
+                "name": "Funcionario de ejemplo (demostración)",
+                "rank": "Sargento Segundo",
+                "unit": "Comisaría de ejemplo",
+                "died_on": today - dt.timedelta(days=400),
+                "biography": "Registro ficticio de la demostración: los libros reales los crea un administrador.",
+                "precinct": precincts.get("13131") or next(iter(precincts.values())),
+            },
+        )
 
     def _summary(self) -> None:
         self.stdout.write(self.style.SUCCESS("\nDemo ready. Every demo account's password: " + DEMO_PASSWORD))
