@@ -118,36 +118,18 @@ def _overlaps(record: Record, start: dt.date, end: dt.date) -> bool:
     )
 
 
-class HealthAdapter(RegistryAdapter):
-    """MINSAL's notifiable-disease registry: positive tests, close contacts and ordered quarantines."""
+@dataclass(frozen=True)
+class RestrictionPeriodAdapter(RegistryAdapter):
+    """A registry of restrictions over periods: MINSAL's positive tests, close contacts and ordered quarantines
+    (always with an end), or Gendarmería's house arrest, night confinement and sentences commuted to home
+    confinement (Ley 21.228; open-ended until a court ends them)."""
+
+    restriction_code: str = ""
+    end_required: bool = True
 
     def parse(self, row: dict) -> Record:
         valid_from = _date(row, "valid_from", required=True)
-        valid_until = _date(row, "valid_until", required=True)
-        if valid_until < valid_from:
-            raise RowInvalid("valid_until: before valid_from")
-        return Record(
-            run=_run(row, "run"),
-            kind=_choice(row, "kind", self.kinds),
-            valid_from=valid_from,
-            valid_until=valid_until,
-            reference=(row.get("reference") or "").strip()[:40],
-        )
-
-    def restrictions(self, records, *, start, end):
-        return [
-            Restriction(self.registry, "health_quarantine", r.kind, r.valid_from, r.valid_until, r.reference)
-            for r in records
-            if _overlaps(r, start, end)
-        ]
-
-
-class CustodyAdapter(RegistryAdapter):
-    """Gendarmería: house arrest, night confinement and sentences commuted to home confinement (Ley 21.228)."""
-
-    def parse(self, row: dict) -> Record:
-        valid_from = _date(row, "valid_from", required=True)
-        valid_until = _date(row, "valid_until", required=False)
+        valid_until = _date(row, "valid_until", required=self.end_required)
         if valid_until is not None and valid_until < valid_from:
             raise RowInvalid("valid_until: before valid_from")
         return Record(
@@ -160,7 +142,7 @@ class CustodyAdapter(RegistryAdapter):
 
     def restrictions(self, records, *, start, end):
         return [
-            Restriction(self.registry, "custody_restriction", r.kind, r.valid_from, r.valid_until, r.reference)
+            Restriction(self.registry, self.restriction_code, r.kind, r.valid_from, r.valid_until, r.reference)
             for r in records
             if _overlaps(r, start, end)
         ]
@@ -208,21 +190,24 @@ class EmployerAdapter(RegistryAdapter):
 ADAPTERS: dict[str, RegistryAdapter] = {
     adapter.registry: adapter
     for adapter in (
-        HealthAdapter(
+        RestrictionPeriodAdapter(
             Registry.HEALTH,
             gettext_noop("Ministry of Health (MINSAL)"),
             columns=("run", "kind", "valid_from", "valid_until", "reference"),
             max_age_days=1,
             when_stale=STALE_REFUSES,
             kinds=("positive_test", "close_contact", "quarantine"),
+            restriction_code="health_quarantine",
         ),
-        CustodyAdapter(
+        RestrictionPeriodAdapter(
             Registry.CUSTODY,
             gettext_noop("Gendarmería de Chile"),
             columns=("run", "kind", "valid_from", "valid_until", "reference"),
             max_age_days=1,
             when_stale=STALE_REFUSES,
             kinds=("house_arrest", "night_confinement", "commuted_sentence"),
+            restriction_code="custody_restriction",
+            end_required=False,
         ),
         CivilAdapter(
             Registry.CIVIL,
