@@ -303,12 +303,19 @@ def test_the_dispatcher_draws_a_circle_and_sends_a_mass_message(browser_context,
 
 
 def draw_polygon(page, x: float, y: float, corners) -> None:
-    """Click each corner as a person would (leaflet-draw ignores clicks closer than ~50 ms), then the first again."""
-    for dx, dy in (*corners, corners[0]):
+    """Click each corner as a person would, then the first again. A person sees each corner appear before clicking
+    the next; so does the test (a loaded machine can be slower than a fixed pause, and leaflet-draw ignores a click
+    that comes too soon after the last one)."""
+    vertices = page.locator(".leaflet-editing-icon")
+    for number, (dx, dy) in enumerate(corners, start=1):
         page.mouse.move(x + dx, y + dy)
         page.wait_for_timeout(80)
         page.mouse.click(x + dx, y + dy)
+        expect(vertices).to_have_count(number)
         page.wait_for_timeout(80)
+    page.mouse.move(x + corners[0][0], y + corners[0][1])
+    page.wait_for_timeout(80)
+    page.mouse.click(x + corners[0][0], y + corners[0][1])
 
 
 def test_a_member_draws_a_polygon_zone_and_a_radius_zone_and_sees_them_saved(browser_context, screenshot):
@@ -322,6 +329,8 @@ def test_a_member_draws_a_polygon_zone_and_a_radius_zone_and_sees_them_saved(bro
     page = browser_context(member).new_page()
     page.goto("/comunidad/")
     expect(page.locator("#zone-empty")).to_be_visible()
+    # The map settles (its layers load, the view fits them) before a person starts drawing on it.
+    page.wait_for_load_state("networkidle")
 
     # when they choose "polygon", draw four corners on the map, name it and save
     page.locator("#zone-form input[name=kind][value=polygon]").check()
