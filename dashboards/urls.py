@@ -55,6 +55,7 @@ urlpatterns = [
     path("comisaria/permisos/mios/", station_permits.my_permits, name="station-permits"),
     path("comisaria/permisos/<str:folio>/", station_permits.permit_detail, name="station-permit"),
     path("comisaria/control/", station_permits.checkpoint, name="station-checkpoint"),
+    path("comisaria/control/revocados/", station_permits.flagged_permits, name="station-permits-flagged"),
     path("comisaria/reclamos-y-felicitaciones/", station_feedback.feedback_form, name="station-feedback"),
     path("comisaria/reclamos-y-felicitaciones/mios/", station_feedback.feedback_mine, name="station-feedback-mine"),
     path(

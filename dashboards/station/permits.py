@@ -1,4 +1,5 @@
-"""Permit pages: ask for a permit, my permits, and the officers' checkpoint. Thin: serializers, services, selectors."""
+"""Permit pages: ask for a permit, my permits, the officers' checkpoint and their list of permits a re-scan revoked
+or flagged. Thin: serializers, services, selectors."""
 
 import uuid
 
@@ -11,9 +12,9 @@ from django.views.decorators.cache import never_cache
 
 from backend.common.errors import DomainError
 from backend.station.documents.pdf import document_context
-from backend.station.permits.checkpoint import checkpoint_verify
+from backend.station.permits.checkpoint import STATUS_REASONS, checkpoint_verify
 from backend.station.permits.rules import PermitRefused
-from backend.station.permits.selectors import permit_of, permit_types_active, permits_of
+from backend.station.permits.selectors import permit_of, permit_types_active, permits_flagged, permits_of
 from backend.station.permits.serializers import CheckpointVerifySerializer, PermitIssueSerializer
 from backend.station.permits.services import PermitInput, permit_issue
 
@@ -112,3 +113,16 @@ def checkpoint(request):
         },
         status=400 if errors else 200,
     )
+
+
+FLAGGED_PAGE_SIZE = 200
+
+
+@never_cache
+@officer_required
+def flagged_permits(request):
+    """Permits of the officer's precincts that a registry import revoked or flagged: whom to look out for."""
+    permits = list(permits_flagged(officer=request.user)[:FLAGGED_PAGE_SIZE])
+    for permit in permits:
+        permit.reason = STATUS_REASONS.get(permit.status_code, permit.status_code)
+    return render(request, "station/permits/flagged.html", {"permits": permits, "limit": FLAGGED_PAGE_SIZE})

@@ -105,6 +105,13 @@ def test_a_permit_is_issued_verified_at_a_checkpoint_and_flagged_after_an_import
     expect(desk.locator("#signature")).to_have_text("Firma válida")
     screenshot(desk, "permit-checkpoint-revoked")
 
+    # and the officer finds it in the list of the precinct's revoked permits, with the reason
+    desk.get_by_role("link", name="Permisos de tus comisarías revocados o marcados tras una carga de registros").click()
+    row = desk.locator(f"#flagged-permits [data-folio='{permit.folio}']")
+    expect(row.locator(".status")).to_have_text("Revocado")
+    expect(row.locator(".reason")).to_contain_text("cuarentena")
+    screenshot(desk, "permits-flagged")
+
     # and the holder sees it revoked
     page.goto(f"/comisaria/permisos/{permit.folio}/")
     expect(page.locator("#permit-status")).to_have_text("Revocado")

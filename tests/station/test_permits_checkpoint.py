@@ -244,3 +244,27 @@ def test_a_batch_no_longer_current_is_not_rescanned():
 
 def test_registries_run_parse_matches_accounts():
     assert run_parse(run_format(EMPLOYER)) == EMPLOYER
+
+
+def test_the_revoked_permits_page_lists_a_precincts_revoked_permits_to_its_officers_only(client):
+    # given a permit revoked by a health import, and officers of its precinct and of another
+    from tests.factories import PrecinctFactory
+
+    precinct, citizen, run = permit_world()
+    registries_load(living_runs=[run])
+    permit = permit_issue(requester=citizen, data=permit_input(precinct)).permit
+    permits_rescan(batch_id=batch_import("health", [quarantine(run)]).batch.id)
+    own, other = station_officer([precinct]), station_officer([PrecinctFactory()])
+
+    # when each opens the page
+    client.force_login(own)
+    seen = client.get("/comisaria/control/revocados/", HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(other)
+    unseen = client.get("/comisaria/control/revocados/", HTTP_ACCEPT_LANGUAGE="en")
+
+    # then only the precinct's officer sees it, with the reason; the other sees an empty list
+    assert (seen.status_code, unseen.status_code) == (200, 200)
+    assert permit.folio in seen.content.decode()
+    assert "the health registry now shows the holder in quarantine." in seen.content.decode()
+    assert permit.folio not in unseen.content.decode()
+    assert "No permit of your precincts has been revoked or flagged." in unseen.content.decode()
