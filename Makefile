@@ -78,6 +78,8 @@ messages: $(STAMPS)/apt $(STAMPS)/venv
 	$(PY) manage.py makemessages -l es_CL -d djangojs --no-obsolete $(MESSAGES_IGNORE) --ignore 'backend/common/static/vendor/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
+# CI builds the test database afresh: a database that an interrupted run left behind must not decide the result.
+PYTEST_ARGS ?= $(if $(CI),--create-db)
 pytest: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
