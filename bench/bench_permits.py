@@ -50,7 +50,7 @@ os.environ["CACHE_KEY_PREFIX"] = REDIS_PREFIX
 os.environ["CELERY_BROKER_URL"] = REDIS_DB
 
 from _django import BENCH_DATABASE, ROOT, bulk_api_tokens, machine, setup_django  # noqa: E402
-from _server import asgi_server  # noqa: E402
+from _server import asgi_server, free_port  # noqa: E402
 
 # The RUN space: numbers 1,000,000–24,999,999, of which a hash keeps 19/24 (the civil registry's 19 million);
 # the rest are RUNs nobody holds. Sets below are disjoint by construction, so every group is known in advance.
@@ -287,6 +287,50 @@ def inside_point(precinct) -> tuple[float, float]:
 # (2) Closed loops over HTTP
 
 
+class CpuMeter:
+    """CPU seconds spent, per loop, by the server's worker processes, the database's backends and this client."""
+
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    @classmethod
+    def seconds(cls, pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / cls.TICK  # utime + stime
+
+    def workers(self) -> list[int]:
+        found = subprocess.run(["pgrep", "-f", f"uvicorn.*--port {self.port} "], capture_output=True, text=True)
+        pids = []
+        for master in found.stdout.split():
+            children = subprocess.run(["pgrep", "-P", master], capture_output=True, text=True).stdout.split()
+            pids += [int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        return pids
+
+    @staticmethod
+    def backends() -> list[int]:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid()")  # fmt: skip
+            return [pid for (pid,) in cursor.fetchall()]
+
+    def snapshot(self) -> dict:
+        groups = {"server": self.workers(), "database": self.backends()}
+        taken = {name: {pid: self.seconds(pid) for pid in pids} for name, pids in groups.items()}
+        taken["client"] = {0: time.process_time()}
+        return taken
+
+    def since(self, before: dict) -> dict:
+        after = self.snapshot()
+        return {name: sum(after[name][pid] - before[name].get(pid, 0.0) for pid in after[name]) for name in after}
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -354,6 +398,18 @@ def offline_rates(token: str, seconds: float = 3.0) -> tuple[float, float]:
             done += 200
         rates.append(done / (time.perf_counter() - started))
     return rates[0], rates[1]
+
+
+def pdf_render_ms(document) -> float:
+    """The Celery task's work for one permit (every document gets its PDF after commit), in process."""
+    from backend.station.documents.pdf import document_pdf_bytes
+
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        document_pdf_bytes(document)
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
 
 
 # (4) The night
@@ -561,6 +617,10 @@ def main() -> None:
     print(f"\nIssued {len(scanned)} permits in process through permit_issue (checks, signature): "
           f"{issue_in_process:.0f}/s, one thread")  # fmt: skip
     minimal_write_table()
+    # Autovacuum is off on this shared server: analyse what was just written, as autovacuum would (without it the
+    # token query joins a user table the planner believes has 984 rows by a hash join, 5 ms of PostgreSQL a request).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     lon, lat = inside_point(precinct)
     codes = list(IssuedDocument.objects.values_list("code", flat=True)[:CHECKPOINT_PERMITS])
     starts_at = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=1), dt.time(10)))
@@ -576,7 +636,9 @@ def main() -> None:
         "THROTTLE_STATION_FILING": "100000000/hour",
     }
     results: dict[str, list[dict]] = {}
-    with asgi_server(workers=args.workers, extra_env=extra) as base:
+    port = free_port()
+    meter = CpuMeter(port)
+    with asgi_server(workers=args.workers, port=port, extra_env=extra) as base:
         writes = iter(range(len(requesters)))  # each citizen asks once (quota 2 a week: never refused)
         write_tokens = itertools.cycle(requester_tokens)
         officer_cycle = itertools.cycle(officer_tokens)
@@ -634,14 +696,18 @@ def main() -> None:
             print(f"\n(2) Round {round_number}: {args.concurrency} clients, closed loop, {args.seconds:.0f} s each, "
                   f"{args.workers} uvicorn workers; load average {os.getloadavg()[0]:.1f}")  # fmt: skip
             for name, (requests, expect) in loops.items():
+                before = meter.snapshot()
                 result = asyncio.run(closed_loop(requests, concurrency=args.concurrency, seconds=args.seconds,
                                                  expect=expect))  # fmt: skip
+                spent = meter.since(before)
+                result["cpu_ms"] = {group: 1000 * cpu / max(result["count"], 1) for group, cpu in spent.items()}
                 results.setdefault(name, []).append(result)
-                print(
-                    f"  {name:<16} {result['rate']:7.1f}/s  p50 {result['p50_ms']:6.1f} ms  "
-                    f"p99 {result['p99_ms']:7.1f} ms  ({result['count']} answered)"
-                    + (f"  errors {result['errors']} first: {result['first_error']}" if result["errors"] else "")
-                )
+                cpu = result["cpu_ms"]
+                errors = f"  errors {result['errors']} first: {result['first_error']}" if result["errors"] else ""
+                print(f"  {name:<16} {result['rate']:7.1f}/s  p50 {result['p50_ms']:6.1f} ms  "
+                      f"p99 {result['p99_ms']:7.1f} ms  ({result['count']} answered); CPU per request: server "
+                      f"{cpu['server']:.2f} ms, PostgreSQL {cpu['database']:.2f} ms, client {cpu['client']:.2f} ms"
+                      f"{errors}")  # fmt: skip
             last = {name: runs[-1]["rate"] for name, runs in results.items()}
             print(f"  ratios this round: issue/write {last['permit issue'] / last['baseline write']:.2f}, "
                   f"checkpoint/lookup {last['checkpoint'] / last['baseline lookup']:.2f}")  # fmt: skip
@@ -654,6 +720,8 @@ def main() -> None:
     with_ring, from_jwks = offline_rates(token)
     print(f"\n(3) Offline token verification, one core: {with_ring:,.0f}/s with a parsed keyring; "
           f"{from_jwks:,.0f}/s parsing the JWKS for every token (token_verify_jwks)")  # fmt: skip
+    pdf_ms = pdf_render_ms(scanned[0].document)
+    print(f"  for the sizing: a permit's PDF (WeasyPrint, PDF/UA-1), rendered in process: median {pdf_ms:.0f} ms")
 
     # (4)
     civil_batch = loaded["civil"][0]
@@ -705,6 +773,17 @@ def main() -> None:
           f"≥ {TARGET_RATE:.0f}/s — {'met' if issue >= TARGET_RATE else 'MISSED'}")  # fmt: skip
     print(f"  checkpoint {check:.0f}/s, p99 {median('checkpoint', 'p99_ms'):.0f} ms; baseline lookup {lookup:.0f}/s")
     print(f"    {ratio_line('checkpoint / one lookup', check, lookup, TARGET_RATIO)}")
+    for name, baseline in (("permit issue", "baseline write"), ("checkpoint", "baseline lookup")):
+        per_round = [a["rate"] / b["rate"] for a, b in zip(results[name], results[baseline], strict=True)]
+        print(f"  {name} / {baseline}, round by round: " + ", ".join(f"{ratio:.2f}" for ratio in per_round))
+    print("  CPU per request, medians (server processes + PostgreSQL + client):")
+    for name in results:
+        cpu = {
+            group: statistics.median(r["cpu_ms"][group] for r in results[name])
+            for group in ("server", "database", "client")
+        }
+        print(f"    {name:<16} {cpu['server']:5.2f} + {cpu['database']:5.2f} + {cpu['client']:4.2f} = "
+              f"{sum(cpu.values()):5.2f} ms")  # fmt: skip
     print(
         f"  offline verification {with_ring:,.0f}/s (keyring), {from_jwks:,.0f}/s (JWKS each time): "
         f"target ≥ {TARGET_OFFLINE:,.0f}/s — {'met' if min(with_ring, from_jwks) >= TARGET_OFFLINE else 'MISSED'}"
