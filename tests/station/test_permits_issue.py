@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import connections
 
+from backend.common.errors import DomainError
 from backend.station.documents.selectors import keyring_current
 from backend.station.documents.tokens import TokenStatus, token_verify_with
 from backend.station.models import (
@@ -19,7 +20,7 @@ from backend.station.models import (
     RegistryQuery,
 )
 from backend.station.permits.rules import MESSAGES, PERIOD_NAMES, REGISTRY_NAMES, WHAT_TO_DO, PermitRefused
-from backend.station.permits.services import permit_issue
+from backend.station.permits.services import ERROR_UNKNOWN_COMUNA, ERROR_UNKNOWN_TYPE, permit_issue
 from backend.station.registries.runs import run_format
 from tests.factories.station import verified_citizen
 from tests.factories.station_permits import (
@@ -215,6 +216,28 @@ def test_a_comuna_without_a_phase_needs_no_permit():
     other = comuna_in_phase(1, column=1, name="San Ramón")
     other.permit_phase.delete()
     assert refusal(citizen, permit_input(other)).code == "comuna_without_restrictions"
+
+
+def test_an_unknown_or_withdrawn_type_and_an_unknown_comuna_are_refused_naming_the_field():
+    precinct, citizen, run = permit_world()
+    PermitType.objects.filter(code="funeral").update(is_active=False)
+    answers = []
+    for data in (
+        permit_input(precinct, permit_type="teleport"),
+        permit_input(precinct, permit_type="funeral", reason="Funeral de mi abuela"),
+        permit_input(precinct, comuna="99999"),
+        permit_input(precinct, permit_type="teleport", comuna="99999"),
+    ):
+        with pytest.raises(DomainError) as caught:
+            permit_issue(requester=citizen, data=data)
+        answers.append((type(caught.value), caught.value.field, str(caught.value.message)))
+    assert answers == [
+        (DomainError, "permit_type", str(ERROR_UNKNOWN_TYPE)),
+        (DomainError, "permit_type", str(ERROR_UNKNOWN_TYPE)),
+        (DomainError, "comuna", str(ERROR_UNKNOWN_COMUNA)),
+        (DomainError, "permit_type", str(ERROR_UNKNOWN_TYPE)),
+    ]
+    nothing_written()
 
 
 def test_a_collective_type_is_for_employers_only():

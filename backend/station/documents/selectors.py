@@ -91,25 +91,37 @@ def _matches(document: IssuedDocument, check: TokenCheck) -> bool:
     )
 
 
-def document_verify(*, code_text: str, token: str | None = None) -> Verification:
-    """Check a typed code (and the QR's token when given): the check symbol first, then one indexed lookup."""
+def document_verify(
+    *,
+    code_text: str,
+    token: str | None = None,
+    checked: TokenCheck | None = None,
+    document: IssuedDocument | None = None,
+) -> Verification:
+    """Check a typed code (and the QR's token when given): the check symbol first, then one indexed lookup.
+
+    A caller that made either already passes it on, so it is not repeated: ``checked``, its own check of ``token``;
+    ``document``, its own read of the document with this code (a service's row with its document joined).
+    """
     try:
         code = code_parse(code_text)
     except InvalidCode as error:
         return Verification(VerificationStatus.MISTYPED, error.message)
     formatted = code_format(code)
-    document = IssuedDocument.objects.filter(code=code).first()
+    if document is None or document.code != code:
+        document = IssuedDocument.objects.filter(code=code).first()
     if document is None:
         return _answer(VerificationStatus.UNKNOWN, code=formatted)
     ring = keyring_current()
-    stored = token_verify_with(document.token, ring)
+    same = checked is not None and token == document.token
+    stored = checked if same else token_verify_with(document.token, ring)
     if stored.status == TokenStatus.REVOKED_KEY:
         return _answer(VerificationStatus.KEY_WITHDRAWN, code=formatted, token_check=stored)
     if not stored.is_authentic or not _matches(document, stored):
         return _answer(VerificationStatus.TAMPERED, code=formatted, token_check=stored)
     presented = stored
     if token is not None and token != document.token:
-        presented = token_verify_with(token, ring)
+        presented = checked if checked is not None else token_verify_with(token, ring)
         if presented.status == TokenStatus.REVOKED_KEY:
             return _answer(VerificationStatus.KEY_WITHDRAWN, code=formatted, token_check=presented)
         if not presented.is_authentic or not _matches(document, presented):
@@ -128,14 +140,20 @@ def _current_status(document: IssuedDocument) -> VerificationStatus:
     return VerificationStatus.VALID
 
 
-def document_verify_token(*, token: str) -> Verification:
-    """Check a token read from a QR without its code: the signature, then the document's current status."""
-    check = token_verify_with(token, keyring_current())
+def document_verify_token(
+    *, token: str, checked: TokenCheck | None = None, document: IssuedDocument | None = None
+) -> Verification:
+    """Check a token read from a QR without its code: the signature, then the document's current status.
+
+    ``checked``: the caller's ``token_verify_with`` of this token against the current keyring, if it has one;
+    ``document``: as for ``document_verify``.
+    """
+    check = checked if checked is not None else token_verify_with(token, keyring_current())
     if check.status == TokenStatus.REVOKED_KEY:
         return _answer(VerificationStatus.KEY_WITHDRAWN, token_check=check)
     if not check.is_authentic:
         return _answer(VerificationStatus.TAMPERED, token_check=check)
-    return document_verify(code_text=check.claims["cod"], token=token)
+    return document_verify(code_text=check.claims["cod"], token=token, checked=check, document=document)
 
 
 def documents_of(*, owner) -> list[IssuedDocument]:

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.utils.translation import gettext_lazy
 
+from ..documents.codes import InvalidCode, code_parse
 from ..documents.selectors import (
     Verification,
     VerificationStatus,
@@ -99,22 +100,42 @@ def token_from_scan(text: str) -> str:
     return text
 
 
+def _permits():
+    # The comuna's name is shown, its boundary is not: it is not read.
+    return Permit.objects.select_related("document", "permit_type", "precinct").defer("precinct__boundary")
+
+
+def _permit_with_code(code_text) -> Permit | None:
+    """The permit whose document has this verification code, or None (a mistyped code, another kind, nothing)."""
+    try:
+        code = code_parse(code_text if isinstance(code_text, str) else "")
+    except InvalidCode:
+        return None
+    return next(iter(_permits().filter(document__code=code).order_by()[:1]), None)  # unique: no ORDER BY
+
+
 def checkpoint_verify(*, officer, token: str = "", code: str = "") -> CheckpointResult:
     """What the officer at a checkpoint learns from a scanned QR (its token or URL) or a typed code."""
     token = token_from_scan(token)
+    # The signature is checked once and the permit read with its document in one query; both are handed on to
+    # the document's verification, which would otherwise check the same token twice more and read it again.
     if token:
-        signature = str(token_verify_with(token, keyring_current()).status)
-        verification = document_verify_token(token=token)
+        check = token_verify_with(token, keyring_current())
+        signature = str(check.status)
+        permit = _permit_with_code(check.claims["cod"]) if check.is_authentic else None
+        verification = document_verify_token(token=token, checked=check, document=permit and permit.document)
     else:
         signature = SIGNATURE_NOT_CHECKED
-        verification = document_verify(code_text=code)
+        permit = _permit_with_code(code)
+        verification = document_verify(code_text=code, document=permit and permit.document)
     document = verification.document
     if document is None:
         status = _FROM_DOCUMENT.get(verification.status, CheckpointStatus.UNKNOWN)
         return CheckpointResult(status, verification.message, signature, verification)
     if document.kind != DocumentKind.PERMIT:
         return CheckpointResult(CheckpointStatus.NOT_A_PERMIT, MESSAGE_NOT_A_PERMIT, signature, verification)
-    permit = Permit.objects.select_related("permit_type", "precinct", "document").get(document=document)
+    if permit is None or permit.document_id != document.id:
+        permit = _permits().get(document=document)
     verdict = registry_check(run=permit.run, registries=PERSON_REGISTRIES, procedure=PROCEDURE_CHECKPOINT,
                              asked_by=officer)  # fmt: skip
     restrictions, unavailable = verdict.restrictions, verdict.unavailable

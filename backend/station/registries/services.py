@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from backend.accounts.models import Role
 from backend.common.errors import Conflict, DomainError, Forbidden
 
-from ..models import Registry, RegistryBatch, RegistryOverride, RegistryQuery
+from ..models import Registry, RegistryBatch, RegistryOverride
 from .adapters import ADAPTERS, STALE_ANSWERS, Restriction
 from .files import FileUnreadable, HashingReader, csv_rows, format_of, json_document
 from .runs import MAX_RUN
@@ -308,15 +308,16 @@ class RegistryVerdict:
         return all(answer.result == RESULT_CLEAR for answer in self.answers)
 
 
-def _answer(source_answer, *, adapter, start: dt.date, end: dt.date, today: dt.date, override) -> RegistryAnswer:
+def _answer(
+    source_answer, *, adapter, start: dt.date, end: dt.date, today: dt.date, override_id: int | None
+) -> RegistryAnswer:
     registry = source_answer.registry
-    override_id = override.id if override else None
     if not source_answer.has_data:
-        if override is not None:
+        if override_id is not None:
             return RegistryAnswer(registry, RESULT_CLEAR, (), source_answer.source, override_id=override_id)
         return RegistryAnswer(registry, RESULT_UNAVAILABLE, (), source_answer.source)
     is_stale = (today - source_answer.effective_date).days > adapter.max_age_days
-    if is_stale and adapter.when_stale != STALE_ANSWERS and override is None:
+    if is_stale and adapter.when_stale != STALE_ANSWERS and override_id is None:
         return RegistryAnswer(registry, RESULT_UNAVAILABLE, (), source_answer.source, source_answer.batch_id, True)
     restrictions = tuple(adapter.restrictions(list(source_answer.records), start=start, end=end))
     return RegistryAnswer(
@@ -328,6 +329,24 @@ def _answer(source_answer, *, adapter, start: dt.date, end: dt.date, today: dt.d
         is_stale,
         override_id if is_stale else None,
     )
+
+
+# The check runs on every permit asked for and every checkpoint scan, so its two statements besides the lookup
+# are plain SQL: the newest override in force per registry, and the audit rows in one INSERT.
+_OVERRIDES_IN_FORCE = """
+SELECT DISTINCT ON (registry) registry, id FROM station_registryoverride
+WHERE registry = ANY(%s) AND withdrawn_at IS NULL AND expires_at > %s
+ORDER BY registry, created_at DESC, id DESC
+"""
+_AUDIT_INSERT = (
+    "INSERT INTO station_registryquery (asked_at, asked_by_id, procedure, run, registry, result, restrictions, "
+    "source, batch_id, is_stale, override_id) VALUES "
+)
+_AUDIT_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+
+
+def _restrictions_text(restrictions: tuple[Restriction, ...]) -> str:
+    return ",".join(r.code if r.kind == "unknown" else f"{r.code}:{r.kind}" for r in restrictions)[:200]
 
 
 def registry_check(
@@ -347,11 +366,9 @@ def registry_check(
     start = start or now
     end = end or start
     today = chile_today(now)
-    overrides = {}
-    for override in RegistryOverride.objects.filter(
-        registry__in=list(registries), withdrawn_at__isnull=True, expires_at__gt=now
-    ).order_by("created_at"):
-        overrides[override.registry] = override
+    with connection.cursor() as cursor:
+        cursor.execute(_OVERRIDES_IN_FORCE, [list(registries), now])
+        overrides = dict(cursor.fetchall())
     found = sources_lookup(run=run, registries=list(registries))
     answers = tuple(
         _answer(
@@ -360,26 +377,17 @@ def registry_check(
             start=timezone.localtime(start).date(),
             end=timezone.localtime(end).date(),
             today=today,
-            override=overrides.get(registry),
+            override_id=overrides.get(registry),
         )
         for registry in registries
     )
-    RegistryQuery.objects.bulk_create(
-        RegistryQuery(
-            asked_at=now,
-            asked_by=asked_by if getattr(asked_by, "pk", None) else None,
-            procedure=procedure,
-            run=run,
-            registry=answer.registry,
-            result=answer.result,
-            restrictions=",".join(r.code if r.kind == "unknown" else f"{r.code}:{r.kind}" for r in answer.restrictions)[
-                :200
-            ],
-            source=answer.source[:300],
-            batch_id=answer.batch_id,
-            is_stale=answer.is_stale,
-            override_id=answer.override_id,
-        )
+    asked_by_id = asked_by.pk if getattr(asked_by, "pk", None) else None
+    rows = [
+        (now, asked_by_id, procedure, run, str(answer.registry), answer.result, _restrictions_text(answer.restrictions),
+         answer.source[:300], answer.batch_id, answer.is_stale, answer.override_id)
         for answer in answers
-    )
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        # One statement, so in autocommit it is its own transaction: no BEGIN and COMMIT around it.
+        cursor.execute(_AUDIT_INSERT + ", ".join([_AUDIT_ROW] * len(rows)), [value for row in rows for value in row])
     return RegistryVerdict(run=run, answers=answers)
