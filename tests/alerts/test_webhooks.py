@@ -406,6 +406,11 @@ async def test_a_stuck_endpoint_does_not_hold_up_the_websockets(celery_worker, c
     assert receiver.received("stuck") == []
     receiver.gate.set()
     await console.disconnect()
+    # Let the worker finish both deliveries: a delivery still writing its attempt holds row locks that the
+    # teardown's TRUNCATE would deadlock with.
+    await sync_to_async(wait_until)(
+        lambda: WebhookDelivery.objects.filter(status=DeliveryStatus.SUCCEEDED).count() == 2
+    )
 
 
 @pytest.mark.django_db
