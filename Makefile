@@ -117,6 +117,9 @@ bench: setup
 	$(PY) bench/bench_realtime.py
 	$(PY) bench/bench_auth.py
 	$(PY) bench/bench_station.py
+	$(PY) bench/bench_permits.py
+	$(PY) bench/bench_instructions.py
+	$(PY) bench/bench_event_lock.py
 
 clean:
 	rm -rf $(STAMPS) $(VENV) var
