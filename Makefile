@@ -120,6 +120,9 @@ bench: setup
 	$(PY) bench/bench_permits.py
 	$(PY) bench/bench_instructions.py
 	$(PY) bench/bench_event_lock.py
+	$(PY) bench/bench_write_path.py
+	$(PY) bench/bench_fault_soak.py
+	BENCH_DATABASE=vigia_interop_bench $(PY) bench/bench_interop.py
 
 clean:
 	rm -rf $(STAMPS) $(VENV) var
