@@ -25,6 +25,7 @@ from backend.station.constancias.services import ConstanciaInput, constancia_iss
 from backend.station.documents.codes import code_format
 from backend.station.documents.pdf import document_context
 from backend.station.documents.selectors import document_verify, documents_of
+from backend.station.documents.services import document_pdf_request
 from backend.station.drafts.services import draft_discard, draft_get, draft_save
 from backend.station.models import ComplaintStatus, IssuedDocument
 from backend.station.permissions import VerificationThrottle
@@ -284,6 +285,7 @@ def document_detail(request, folio: str):
 def document_pdf(request, folio: str):
     document = _owned_document(request, folio)
     if not document.pdf:
+        document_pdf_request(document=document)
         return render(request, "station/pdf_pending.html", {"document": document}, status=202)
     return FileResponse(
         document.pdf.open("rb"), content_type="application/pdf", as_attachment=True, filename=f"{document.folio}.pdf"

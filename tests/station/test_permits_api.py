@@ -31,6 +31,28 @@ def test_a_citizen_gets_a_permit_with_its_token_and_qr(client_for):
     assert data["qr_payload"].startswith("http://testserver/verificar/")
 
 
+def test_a_permits_pdf_is_rendered_when_the_holder_first_asks_for_it(
+    client_for, eager_tasks, django_capture_on_commit_callbacks
+):
+    precinct, citizen, run = permit_world()
+    with django_capture_on_commit_callbacks() as issued:
+        folio = client_for(citizen).post("/api/station/permits/", body(precinct), format="json").json()["folio"]
+    assert issued == []  # nothing queued at issue: most permits are only ever shown as their QR
+    document = Permit.objects.get().document
+    assert (document.pdf.name, document.pdf_requested_at) == ("", None)
+
+    with django_capture_on_commit_callbacks() as first_ask:
+        assert client_for(citizen).get(f"/api/station/documents/{folio}/pdf/").status_code == 202
+    with django_capture_on_commit_callbacks() as second_ask:
+        assert client_for(citizen).get(f"/api/station/documents/{folio}/pdf/").status_code == 202
+    assert (len(first_ask), len(second_ask)) == (1, 0)  # queued once, not on every retry
+
+    first_ask[0]()  # the render (eager here; a Celery worker in production)
+    response = client_for(citizen).get(f"/api/station/documents/{folio}/pdf/")
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
 def test_a_refusal_names_the_rule_in_the_error_body(client_for):
     precinct, citizen, run = permit_world(quarantined=["self"])
     response = client_for(citizen).post("/api/station/permits/", body(precinct), format="json",

@@ -15,6 +15,7 @@ from ..models import IssuedDocument
 from ..permissions import VerificationThrottle
 from .selectors import document_verify, document_verify_token, documents_of, keyring_current
 from .serializers import HolderDocumentSerializer, TokenVerifySerializer, VerificationSerializer
+from .services import document_pdf_request
 
 ERROR_NO_DOCUMENT = gettext_lazy("No document with this folio among yours.")
 MESSAGE_PDF_PENDING = "The PDF is being prepared. Try again in a few seconds."
@@ -93,6 +94,7 @@ class MyDocumentPdfApi(APIView):
     def get(self, request, folio: str):
         document = _mine(request, folio)
         if not document.pdf:
+            document_pdf_request(document=document)
             response = Response({"status": "pending", "message": MESSAGE_PDF_PENDING}, status=status.HTTP_202_ACCEPTED)
             response["Retry-After"] = "2"
             return response

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +23,7 @@ from .tasks import document_pdf_render
 from .tokens import facts_digest, token_sign
 
 MAX_REVOCATION_REASON = 500
+PDF_REQUEST_RETRY = dt.timedelta(minutes=1)
 ERROR_REVOCATION_REASON = gettext_lazy("Write why the document is revoked.")
 ERROR_ALREADY_REVOKED = gettext_lazy("This document was already revoked.")
 
@@ -60,10 +62,14 @@ def document_issue(
     language: str,
     valid_from: dt.datetime | None = None,
     valid_until: dt.datetime | None = None,
+    pdf_on_request: bool = False,
 ) -> IssuedDocument:
     """Take the kind's next folio, draw a code and sign; call it inside the caller's write, after validation.
 
-    The PDF is rendered after commit by a Celery task; the HTML receipt needs nothing more than this row.
+    The PDF is rendered after commit by a Celery task; the HTML receipt needs nothing more than this row. With
+    ``pdf_on_request`` it is rendered only when the holder first asks for it (``document_pdf_request``): a permit
+    lives on the phone as its QR, and rendering every one (95 to 190 ms of a worker's CPU) would cost more than
+    issuing it.
     """
     ring = keyring_load(signing_keys_directory())
     if ring.signing_key is None:
@@ -104,12 +110,29 @@ def document_issue(
         key_id=ring.active_kid,
         token=token,
     )
-    transaction.on_commit(lambda: pdf_render_enqueue(document_id=document.id))
+    if not pdf_on_request:
+        transaction.on_commit(lambda: pdf_render_enqueue(document_id=document.id))
     return document
 
 
 def pdf_render_enqueue(*, document_id: int) -> None:
     document_pdf_render.delay(document_id)
+
+
+def document_pdf_request(*, document: IssuedDocument) -> None:
+    """The holder asked for a PDF that is not there yet: queue its render, at most once a minute per document.
+
+    Documents issued with ``pdf_on_request`` get their first render here; for the others this re-queues a render
+    that was lost (a broker down at commit time). The holder's page and the API answer 202 meanwhile.
+    """
+    now = timezone.now()
+    queued = (
+        IssuedDocument.objects.filter(id=document.id, pdf="")
+        .filter(Q(pdf_requested_at__isnull=True) | Q(pdf_requested_at__lt=now - PDF_REQUEST_RETRY))
+        .update(pdf_requested_at=now)
+    )
+    if queued:
+        transaction.on_commit(lambda: pdf_render_enqueue(document_id=document.id))
 
 
 @transaction.atomic

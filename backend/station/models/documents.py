@@ -51,6 +51,8 @@ class IssuedDocument(TimeStampedModel):
     )
     pdf = models.FileField(upload_to="station/documents/%Y/%m/", blank=True)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+    # Kinds rendered on request (permits): when the holder last asked for the PDF and a render was queued.
+    pdf_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
