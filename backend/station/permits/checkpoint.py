@@ -9,10 +9,14 @@ the officer as the one who asked.
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
+from django.db import connection
 from django.utils.translation import gettext_lazy
+
+from backend.geo.models import Precinct
 
 from ..documents.codes import InvalidCode, code_parse
 from ..documents.selectors import (
@@ -23,9 +27,10 @@ from ..documents.selectors import (
     keyring_current,
 )
 from ..documents.tokens import token_verify_with
-from ..models import DocumentKind, Permit, PermitStatus
+from ..models import DocumentKind, IssuedDocument, Permit, PermitStatus, PermitType
 from ..registries.adapters import PERSON_REGISTRIES, Restriction
 from ..registries.services import registry_check
+from .rows import columns, instance, width
 from .rules import REGISTRY_NAMES
 
 PROCEDURE_CHECKPOINT = "checkpoint_verify"
@@ -100,9 +105,38 @@ def token_from_scan(text: str) -> str:
     return text
 
 
-def _permits():
-    # The comuna's name is shown, its boundary is not: it is not read.
-    return Permit.objects.select_related("document", "permit_type", "precinct").defer("precinct__boundary")
+# The scanned permit with its document, type and comuna (its name is shown, its boundary is not read), in one
+# statement over unique keys: asked on every scan.
+_PERMIT_SQL = """
+SELECT {permit}, {document}, {permit_type}, pr.id, pr.code, pr.name
+FROM station_issueddocument d
+JOIN station_permit p ON p.document_id = d.id
+JOIN station_permittype t ON t.id = p.permit_type_id
+JOIN geo_precinct pr ON pr.id = p.precinct_id
+WHERE d.{where} = %s
+"""
+
+
+@functools.cache
+def _permit_sql(where: str) -> str:
+    return _PERMIT_SQL.format(permit=columns("p", Permit), document=columns("d", IssuedDocument),
+                              permit_type=columns("t", PermitType), where=where)  # fmt: skip
+
+
+def _permit_where(where: str, value) -> Permit | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_permit_sql(where), [value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    permit_end = width(Permit)
+    document_end = permit_end + width(IssuedDocument)
+    type_end = document_end + width(PermitType)
+    permit = instance(Permit, row[:permit_end])
+    permit.document = instance(IssuedDocument, row[permit_end:document_end])
+    permit.permit_type = instance(PermitType, row[document_end:type_end])
+    permit.precinct = Precinct.from_db(connection.alias, ["id", "code", "name"], row[type_end:])
+    return permit
 
 
 def _permit_with_code(code_text) -> Permit | None:
@@ -111,7 +145,7 @@ def _permit_with_code(code_text) -> Permit | None:
         code = code_parse(code_text if isinstance(code_text, str) else "")
     except InvalidCode:
         return None
-    return next(iter(_permits().filter(document__code=code).order_by()[:1]), None)  # unique: no ORDER BY
+    return _permit_where("code", code)
 
 
 def checkpoint_verify(*, officer, token: str = "", code: str = "") -> CheckpointResult:
@@ -135,7 +169,7 @@ def checkpoint_verify(*, officer, token: str = "", code: str = "") -> Checkpoint
     if document.kind != DocumentKind.PERMIT:
         return CheckpointResult(CheckpointStatus.NOT_A_PERMIT, MESSAGE_NOT_A_PERMIT, signature, verification)
     if permit is None or permit.document_id != document.id:
-        permit = _permits().get(document=document)
+        permit = _permit_where("id", document.id)
     verdict = registry_check(run=permit.run, registries=PERSON_REGISTRIES, procedure=PROCEDURE_CHECKPOINT,
                              asked_by=officer)  # fmt: skip
     restrictions, unavailable = verdict.restrictions, verdict.unavailable

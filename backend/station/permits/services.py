@@ -40,6 +40,7 @@ from ..models import (
 from ..registries.adapters import PERSON_REGISTRIES
 from ..registries.runs import run_format, run_parse
 from ..registries.services import RegistryVerdict, registry_check
+from .rows import columns, instance, width
 from .rules import (
     PERIOD_NAMES,
     REFUSAL_ACTIVITY_MISMATCH,
@@ -151,16 +152,6 @@ class _Plan:
     window: Window
 
 
-def _columns(alias: str, model) -> str:
-    return ", ".join(f"{alias}.{connection.ops.quote_name(field.column)}" for field in model._meta.concrete_fields)
-
-
-def _instance(model, values):
-    """A model instance from a row of all its concrete columns (None when the LEFT JOIN found nothing)."""
-    fields = [field.attname for field in model._meta.concrete_fields]
-    return model.from_db(connection.alias, fields, values) if values[0] is not None else None
-
-
 # The configuration a request needs, in one statement: asked on every permit, so plain SQL (the ORM spent more
 # compiling its two queries than PostgreSQL spends answering this one). Each join is on a unique key.
 _PLAN_SQL = """
@@ -175,19 +166,19 @@ LEFT JOIN station_permitrule r ON r.permit_type_id = t.id AND r.phase = cp.phase
 
 @functools.cache
 def _plan_sql() -> str:
-    return _PLAN_SQL.format(types=_columns("t", PermitType), rules=_columns("r", PermitRule))
+    return _PLAN_SQL.format(types=columns("t", PermitType), rules=columns("r", PermitRule))
 
 
 def _plan(*, type_code: str, comuna: str, starts_at: dt.datetime, collective: bool, now: dt.datetime) -> _Plan:
     with connection.cursor() as cursor:
         cursor.execute(_plan_sql(), [comuna, type_code])
         row = cursor.fetchone()
-    type_count = len(PermitType._meta.concrete_fields)
+    type_count = width(PermitType)
     # The comuna without its boundary (deferred: never read here).
     precinct = Precinct.from_db(connection.alias, ["id", "code", "name"], row[:3]) if row[0] is not None else None
     phase = row[3]
-    permit_type = _instance(PermitType, row[4 : 4 + type_count])
-    rule = _instance(PermitRule, row[4 + type_count :])
+    permit_type = instance(PermitType, row[4 : 4 + type_count])
+    rule = instance(PermitRule, row[4 + type_count :])
     if rule is not None:
         rule.permit_type = permit_type
     if permit_type is None:
@@ -271,6 +262,7 @@ def _issue_one(*, requester, run: int, holder_name: str, plan: _Plan, destinatio
         language=language,
         valid_from=window.starts_at,
         valid_until=window.ends_at,
+        pdf_on_request=True,
     )
     return Permit.objects.create(
         document=document,
