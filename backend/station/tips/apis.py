@@ -26,12 +26,22 @@ from .serializers import (
     TipAnswerSerializer,
     TipForwardSerializer,
     TipOfficerMessageSerializer,
+    TipPlaceSerializer,
     TipQueueFilterSerializer,
     TipReceiptSerializer,
     TipSendSerializer,
     TipTriageSerializer,
 )
-from .services import TipInput, tip_answer, tip_forward, tip_mailbox_open, tip_message_send, tip_submit, tip_triage
+from .services import (
+    TipInput,
+    tip_answer,
+    tip_forward,
+    tip_mailbox_open,
+    tip_message_send,
+    tip_place,
+    tip_submit,
+    tip_triage,
+)
 
 ERROR_NO_ATTACHMENT = "No such attachment on this tip."
 
@@ -143,6 +153,19 @@ class TipOfficerMessageApi(APIView):
         tip_message_send(officer=request.user, reference=reference, **serializer.validated_data)
         tip = tip_for_officer(officer=request.user, reference=reference)
         return Response(OfficerTipSerializer(tip).data, status=status.HTTP_201_CREATED)
+
+
+class TipPlaceApi(APIView):
+    """Set where a tip with no point happens: the point routes it to its precinct (one the officer covers)."""
+
+    permission_classes = [IsStationOfficer]
+
+    @extend_schema(operation_id="station_tip_place", request=TipPlaceSerializer, responses=OfficerTipSerializer)
+    def post(self, request, reference: str):
+        serializer = TipPlaceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tip_place(officer=request.user, reference=reference, **serializer.validated_data)
+        return Response(OfficerTipSerializer(tip_for_officer(officer=request.user, reference=reference)).data)
 
 
 class TipForwardApi(APIView):

@@ -147,6 +147,11 @@ class TipOfficerMessageSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=MAX_MESSAGE)
 
 
+class TipPlaceSerializer(serializers.Serializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90, help_text="Latitude (WGS84) of where the tip happens.")
+    lon = serializers.FloatField(min_value=-180, max_value=180, help_text="Longitude (WGS84).")
+
+
 class TipForwardSerializer(serializers.Serializer):
     summary = serializers.CharField(
         max_length=MAX_SUMMARY, help_text="What dispatch reads. Leave out anything that could identify the tipster."

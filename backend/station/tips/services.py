@@ -1,4 +1,4 @@
-"""Writes for anonymous tips: sending one, the tipster's mailbox, and the officers' triage, messages and forward.
+"""Writes for anonymous tips: sending one, the tipster's mailbox, and the officers' triage, place, messages, forward.
 
 Nothing here receives a person: a tip is sent by nobody, and the tipster is known only by the receipt code they
 hold. Times are days (``timezone.localdate``). The throttles count per ``client_key`` (privacy.py), never per
@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
-from backend.common.errors import Conflict, DomainError
+from backend.common.errors import Conflict, DomainError, Forbidden
 from backend.common.photos import SanitizedPhoto
 from backend.common.ratelimit import Limit, rate_limit_consume
 from backend.geo.models import Precinct
@@ -30,7 +30,7 @@ from ..models import Tip, TipAction, TipAuthor, TipMessage, TipMessageKind, TipS
 from .attachments import attachment_store, stored_files_delete
 from .catalogue import TIP_CATEGORIES
 from .receipts import receipt_digest, receipt_new
-from .selectors import ERROR_RECEIPT_UNKNOWN, ReceiptUnknown, precinct_point, tip_in_scope_locked
+from .selectors import ERROR_RECEIPT_UNKNOWN, ReceiptUnknown, officer_covers, precinct_point, tip_in_scope_locked
 
 TIP_ALERT_TASK = "alerts.alert_from_tip"
 DAY_SECONDS = 86_400
@@ -43,7 +43,13 @@ ERROR_UNKNOWN_COMUNA = gettext_lazy("Unknown comuna.")
 ERROR_ALREADY_SENT = gettext_lazy("This form was already sent with other answers. Reload the page to send a new tip.")
 ERROR_TIP_CLOSED = gettext_lazy("This tip is closed and takes no more messages.")
 ERROR_ALREADY_FORWARDED = gettext_lazy("This tip was already forwarded to dispatch.")
-ERROR_NO_PLACE = gettext_lazy("This tip says no place, so dispatch cannot route it. Ask the tipster where it is.")
+ERROR_NO_PLACE = gettext_lazy(
+    "This tip says no place, so dispatch cannot route it. Set its place first, or ask the tipster where it is."
+)
+ERROR_ALREADY_PLACED = gettext_lazy("This tip already has a point on the map; it is not moved.")
+ERROR_PLACE_NOT_COVERED = gettext_lazy(
+    "This point is in {precinct}, a precinct you do not cover. Ask an officer of that precinct to place the tip."
+)
 ERROR_STATUS_NOT_SETTABLE = gettext_lazy("An officer sets a tip to 'being looked into' or 'closed' only.")
 ERROR_NOTHING_TO_CHANGE = gettext_lazy("Choose a status or an urgency to change.")
 
@@ -61,6 +67,14 @@ class AlreadyForwarded(Conflict):
 
 class TipClosed(Conflict):
     code = "tip_closed"
+
+
+class AlreadyPlaced(Conflict):
+    code = "already_placed"
+
+
+class PlaceNotCovered(Forbidden):
+    code = "place_not_covered"
 
 
 @dataclass(frozen=True)
@@ -231,6 +245,34 @@ def tip_triage(*, officer, reference: str, status: str = "", urgency: str = "") 
     if detail:
         tip.save(update_fields=["status", "urgency"])
         TipAction.objects.create(tip=tip, officer=officer, action="triage", detail=detail)
+    return tip
+
+
+@transaction.atomic
+def tip_place(*, officer, reference: str, lat: float, lon: float) -> Tip:
+    """An officer marks where a tip with no point happens; the point routes it to its precinct, and it can be forwarded.
+
+    The officer must see the tip (one of their precincts', or one with no place, which every officer sees) and the
+    point must route to a precinct they cover: placing never moves a tip into or out of another precinct's queue.
+    The step is recorded (who, when, the point and the precinct before and after); a forwarded tip is not placed.
+    """
+    tip = tip_in_scope_locked(officer=officer, reference=reference)
+    if tip.alert_key is not None:
+        raise AlreadyForwarded(ERROR_ALREADY_FORWARDED)
+    if tip.location is not None:
+        raise AlreadyPlaced(ERROR_ALREADY_PLACED, field="location")
+    try:
+        match = precinct_for_point(lat=lat, lon=lon)
+    except OutsideJurisdiction as error:
+        raise OutsideJurisdiction(ERROR_OUTSIDE, field="location") from error
+    if not officer_covers(officer=officer, precinct_id=match.precinct_id):
+        raise PlaceNotCovered(ERROR_PLACE_NOT_COVERED.format(precinct=match.name), field="location")
+    detail = {"lat": lat, "lon": lon, "precinct": [tip.precinct.code if tip.precinct_id else None, match.code]}
+    tip.location = Point(lon, lat, srid=4326)
+    tip.precinct_id = match.precinct_id
+    tip.is_overlap, tip.is_gap = match.is_overlap, match.is_gap
+    tip.save(update_fields=["location", "precinct", "is_overlap", "is_gap"])
+    TipAction.objects.create(tip=tip, officer=officer, action="place", detail=detail)
     return tip
 
 
