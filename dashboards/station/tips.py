@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from backend.accounts.scope import staff_scope
 from backend.common.errors import DomainError
 from backend.station.models import TipMessageKind, TipStatus, TipUrgency
 from backend.station.tips.apis import tip_input
@@ -26,6 +27,7 @@ from backend.station.tips.serializers import (
     TipAnswerSerializer,
     TipForwardSerializer,
     TipOfficerMessageSerializer,
+    TipPlaceSerializer,
     TipQueueFilterSerializer,
     TipSendSerializer,
     TipTriageSerializer,
@@ -37,6 +39,7 @@ from backend.station.tips.services import (
     tip_forward,
     tip_mailbox_open,
     tip_message_send,
+    tip_place,
     tip_submit,
     tip_triage,
 )
@@ -210,13 +213,22 @@ def tip_review_list(request):
 
 
 ACTION_SERIALIZERS = {"triage": TipTriageSerializer, "message": TipOfficerMessageSerializer,
-                      "forward": TipForwardSerializer}  # fmt: skip
-ACTION_SERVICES = {"triage": tip_triage, "message": tip_message_send, "forward": tip_forward}
+                      "place": TipPlaceSerializer, "forward": TipForwardSerializer}  # fmt: skip
+ACTION_SERVICES = {"triage": tip_triage, "message": tip_message_send, "place": tip_place, "forward": tip_forward}
 ACTION_DONE = {
     "triage": gettext_lazy("Saved."),
+    "place": gettext_lazy("Place saved. The tip is now in the queue of that point's precinct."),
     "message": gettext_lazy("Sent. The tipster reads it with their receipt code."),
     "forward": gettext_lazy("Forwarded. Dispatch gets the alert in a moment."),
 }
+
+
+def _map_focus(request, tip) -> list[int] | None:
+    """The precincts the place map opens on: the tip's comuna if it names one, else the officer's (None: all)."""
+    if tip.precinct_id is not None:
+        return [tip.precinct_id]
+    scope = staff_scope(request.user)
+    return None if scope.precinct_ids is None else sorted(scope.precinct_ids)
 
 
 def _officer_tip(request, reference: str):
@@ -255,6 +267,9 @@ def tip_review_detail(request, reference: str):
             "urgencies": TipUrgency.choices,
             "kinds": [(TipMessageKind.REPLY, gettext("Reply")), (TipMessageKind.QUESTION, gettext("Ask a question"))],
             "can_forward": tip.alert_key is None and tip.precinct_id is not None,
+            "can_place": tip.alert_key is None and tip.location is None,
+            "values": request.POST if action == "place" else {},
+            "config": {**base_config(request), "map_focus": _map_focus(request, tip)},
         },
         status=400 if errors else 200,
     )
