@@ -23,6 +23,7 @@ from .serializers import (
     OfficerTipListSerializer,
     OfficerTipSerializer,
     ReceiptCodeSerializer,
+    TipAlreadyReceivedSerializer,
     TipAnswerSerializer,
     TipForwardSerializer,
     TipOfficerMessageSerializer,
@@ -33,6 +34,7 @@ from .serializers import (
     TipTriageSerializer,
 )
 from .services import (
+    MESSAGE_ALREADY_RECEIVED,
     TipInput,
     tip_answer,
     tip_forward,
@@ -48,7 +50,7 @@ ERROR_NO_ATTACHMENT = "No such attachment on this tip."
 
 def tip_input(validated: dict) -> TipInput:
     """The service's input; photos are checked and cleaned here, before anything is written."""
-    fields = {key: value for key, value in validated.items() if key != "attachments"}
+    fields = {key: value for key, value in validated.items() if key not in {"attachments", "submission_key"}}
     return TipInput(**fields, attachments=attachments_sanitize(validated.get("attachments", [])))
 
 
@@ -58,14 +60,18 @@ class _Anonymous(APIView):
 
 
 class TipSendApi(_Anonymous):
-    """Send an anonymous tip. The answer holds the receipt code, once: we keep only its digest."""
+    """Send an anonymous tip. The answer holds the receipt code, once: we keep only its digest.
+
+    A retry with the same ``submission_key`` and content answers 200 with the tip's category and day and no code
+    (we do not have it), and files nothing; the same key with other content answers 409.
+    """
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
         operation_id="station_tip_send",
         request={"multipart/form-data": TipSendSerializer, "application/json": TipSendSerializer},
-        responses={201: TipReceiptSerializer},
+        responses={201: TipReceiptSerializer, 200: TipAlreadyReceivedSerializer},
     )
     def post(self, request):
         data = request.data.copy() if hasattr(request.data, "getlist") else request.data
@@ -73,7 +79,15 @@ class TipSendApi(_Anonymous):
             data.setlist("attachments", request.FILES.getlist("attachments"))
         serializer = TipSendSerializer(data=data)
         serializer.is_valid(raise_exception=True)
-        submission = tip_submit(data=tip_input(serializer.validated_data), client_key=request.tip_client_key)
+        submission = tip_submit(
+            data=tip_input(serializer.validated_data),
+            client_key=request.tip_client_key,
+            submission_key=serializer.validated_data["submission_key"],
+        )
+        if not submission.is_new:
+            body = {"already_received": True, "message": MESSAGE_ALREADY_RECEIVED,
+                    "category": submission.tip.category, "received_on": submission.tip.received_on}  # fmt: skip
+            return Response(TipAlreadyReceivedSerializer(body).data, status=status.HTTP_200_OK)
         body = {
             "receipt_code": submission.receipt_code,
             "category": submission.tip.category,
