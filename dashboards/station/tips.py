@@ -6,6 +6,8 @@ carries no one's credentials (there are none) and reading or answering needs the
 goes in POST bodies only, never in a URL, and every answer is ``no-store``.
 """
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
@@ -33,6 +35,7 @@ from backend.station.tips.serializers import (
     TipTriageSerializer,
 )
 from backend.station.tips.services import (
+    MESSAGE_ALREADY_RECEIVED,
     SETTABLE_STATUSES,
     TipClosed,
     tip_answer,
@@ -58,9 +61,14 @@ TIP_LABELS = {
     "urgency": gettext_lazy("How urgent it is"),
     "attachments": gettext_lazy("Photos"),
     "receipt": gettext_lazy("Form"),
+    "submission_key": gettext_lazy("Form"),
     "receipt_code": gettext_lazy("Receipt code"),
     "body": gettext_lazy("Your message"),
 }
+
+
+# Errors of hidden fields point at the first field the person can see.
+SUMMARY_ANCHORS = {"id_location": "id_comuna", "id_receipt": "id_text", "id_submission_key": "id_text"}
 
 
 def _languages() -> list[tuple[str, str]]:
@@ -81,13 +89,14 @@ def _tip_data(post, files) -> dict:
         "address": post.get("address", ""),
         "urgency": post.get("urgency", ""),
         "attachments": files.getlist("attachments"),
+        "submission_key": _blank_to_none(post.get("submission_key")),
     }
 
 
 def _summary(errors: dict) -> list[dict]:
     summary = error_summary(errors, {name: str(label) for name, label in TIP_LABELS.items()})
     for entry in summary:
-        entry["anchor"] = {"id_location": "id_comuna", "id_receipt": "id_text"}.get(entry["anchor"], entry["anchor"])
+        entry["anchor"] = SUMMARY_ANCHORS.get(entry["anchor"], entry["anchor"])
     return summary
 
 
@@ -96,16 +105,18 @@ def _summary(errors: dict) -> list[dict]:
 def tip_form(request):
     page_language_activate(request)
     values, errors = {}, {}
-    sealed = receipt_seal(receipt_new())
+    # The page sends both keys an app may: its sealed code (see receipts.py) and a submission key.
+    sealed, submission_key = receipt_seal(receipt_new()), str(uuid.uuid4())
     if request.method == "POST":
         values = request.POST.dict()
         sealed = request.POST.get("receipt", "")
+        submission_key = request.POST.get("submission_key", "")
         serializer = TipSendSerializer(data=_tip_data(request.POST, request.FILES))
         try:
             code = receipt_unseal(sealed)
         except SealInvalid:
             errors = {"receipt": [str(ERROR_FORM_CHANGED)]}
-            sealed = receipt_seal(receipt_new())
+            sealed, submission_key = receipt_seal(receipt_new()), str(uuid.uuid4())
         else:
             if serializer.is_valid():
                 try:
@@ -113,14 +124,16 @@ def tip_form(request):
                         data=tip_input(serializer.validated_data),
                         client_key=request.tip_client_key,
                         receipt_code=code,
+                        submission_key=serializer.validated_data["submission_key"],
                     )
                 except DomainError as error:
                     errors = flat_errors({error.field or "non_field_errors": [error.message]})
                 else:
+                    shown = receipt_format(submission.receipt_code) if submission.receipt_code else ""
                     return render(
                         request,
                         "station/tips/receipt.html",
-                        {"code": receipt_format(submission.receipt_code), "tip": submission.tip,
+                        {"code": shown, "tip": submission.tip, "already_received": MESSAGE_ALREADY_RECEIVED,
                          "languages": _languages()},
                     )  # fmt: skip
             else:
@@ -136,6 +149,7 @@ def tip_form(request):
             "errors": errors,
             "summary": _summary(errors),
             "receipt": sealed,
+            "submission_key": submission_key,
             "languages": _languages(),
             "config": {**base_config(request), "csrf_token": ""},
         },

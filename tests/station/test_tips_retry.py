@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import io
+import re
 import uuid
 
 import pytest
@@ -19,6 +20,7 @@ from tests.factories.geo import cell_center
 
 pytestmark = pytest.mark.django_db
 TIPS = "/api/station/tips/"
+FORM = "/comisaria/denuncia-anonima/"
 
 
 @pytest.fixture
@@ -143,3 +145,23 @@ def test_only_the_days_keyed_digest_of_the_key_is_kept(api_client, precinct):
     tomorrow = timezone.now() + dt.timedelta(days=1)
     assert submission_digest(key, now=tomorrow) != row["submission_digest"]
 
+
+def test_the_form_page_sends_a_submission_key(client, precinct):
+    # given the tip form, which carries a fresh submission key next to its sealed receipt code
+    page = client.get(FORM).content.decode()
+    key = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)
+    sealed = re.search(r'name="receipt" value="([^"]+)"', page).group(1)
+    assert uuid.UUID(key).version == 4
+
+    # when it is sent twice (a double click)
+    body = {"category": "drugs", "text": "Venden en la plaza.", "comuna": precinct.code, "receipt": sealed,
+            "submission_key": key}  # fmt: skip
+    first, second = client.post(FORM, body), client.post(FORM, body)
+
+    # then one tip exists, with the key's digest, and both answers show the same receipt code
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert Tip.objects.get().submission_digest == submission_digest(uuid.UUID(key))
+    codes = [
+        re.search(r'id="receipt-code"[^>]*>([^<]+)<', answer.content.decode()).group(1) for answer in (first, second)
+    ]
+    assert codes[0] == codes[1]
