@@ -102,6 +102,28 @@ def test_the_same_key_with_other_content_is_refused_naming_the_key(api_client, p
     assert written() == (1, 0, 1)
 
 
+def test_a_retry_that_races_the_first_send_gets_the_first_tip(api_client, precinct, monkeypatch):
+    # given a tip sent with a key, and a retry that checks before the first one commits (it sees no tip)
+    from backend.station.tips import services
+
+    key = str(uuid.uuid4())
+    assert api_client.post(TIPS, tip_body(submission_key=key), format="json").status_code == 201
+    real, calls = services._retried, []
+
+    def late(**kwargs):
+        calls.append(kwargs)
+        return None if len(calls) == 1 else real(**kwargs)
+
+    monkeypatch.setattr(services, "_retried", late)
+
+    # when the retry's insert meets the unique digest
+    response = api_client.post(TIPS, tip_body(submission_key=key), format="json")
+
+    # then it answers with the first tip, and its rolled-back insert left nothing, not even a count
+    assert (response.status_code, response.json()["already_received"], len(calls)) == (200, True, 2)
+    assert written() == (1, 0, 1)
+
+
 def test_without_a_key_each_send_is_a_new_tip_as_before(api_client, precinct):
     first = api_client.post(TIPS, tip_body(), format="json")
     second = api_client.post(TIPS, tip_body(), format="json")
