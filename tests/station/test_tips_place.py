@@ -198,3 +198,25 @@ def test_only_station_officers_place_tips(client_for, precincts, api_client):
     assert dispatcher.post(f"{REVIEW}{tip.reference}/place/", point(0)).status_code == 403
     assert api_client.post(f"{REVIEW}{tip.reference}/place/", point(0)).status_code == 401
     assert (place_of(tip), TipAction.objects.count()) == ((None, None), 0)
+
+
+def test_the_review_page_places_a_tip_and_names_the_problem_when_it_cannot(client, precincts):
+    # given a tip with no place, and the officer of A signed in on the review page
+    a, b = precincts
+    tip, _ = tip_sent()
+    client.force_login(station_officer([a]))
+    page = f"/comisaria/revision/denuncias-anonimas/{tip.reference}/"
+    assert 'id="place-form"' in client.get(page).content.decode()
+
+    # when they type a point of B, the page refuses it naming B, keeps what they typed, and nothing changes
+    refused = client.post(page, {"action": "place", **point(1)})
+    assert refused.status_code == 400
+    assert ERROR_PLACE_NOT_COVERED.format(precinct=b.name) in refused.content.decode()
+    assert f'value="{point(1)["lat"]}"' in refused.content.decode()
+    assert (place_of(tip), TipAction.objects.count()) == ((None, None), 0)
+
+    # when they type a point of A, the tip is placed and the form is gone
+    placed = client.post(page, {"action": "place", **point(0)}, follow=True)
+    assert placed.status_code == 200
+    assert 'id="place-form"' not in placed.content.decode()
+    assert place_of(tip)[0] == a.id
