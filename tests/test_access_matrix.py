@@ -28,7 +28,7 @@ from tests.factories import PrecinctFactory, PrefectureFactory, UserFactory, sta
 from tests.factories.accounts import api_token
 from tests.factories.alerts import ZoneFactory, box_around
 from tests.factories.analytics import FormalReportFactory, IncidentLinkFactory
-from tests.factories.geo import CELL_DEGREES, ORIGIN_LAT, ORIGIN_LON
+from tests.factories.geo import CELL_DEGREES, ORIGIN_LAT, ORIGIN_LON, cell_center
 from tests.factories.open311 import open311_key, open311_only
 from tests.factories.station import station_officer, verified_citizen
 
@@ -559,6 +559,9 @@ def tip_cases(world: World) -> list[Case]:
     tip, _code = tip_sent(column=0, text=SECRETS["a_tip"], attachments=[sanitize_photo(png())])
     review = f"/api/station/tips/review/{tip.reference}/"
     attachment = tip.attachments.get().id
+    # A tip with no place, which every station officer sees, placed at a point of A (officer_a's precinct).
+    nowhere, _code = tip_sent(text="Sin lugar")
+    lat, lon = cell_center(0)
     officers = authenticated(403, officer_a=200, administrator=200)
     unknown = {"receipt_code": "Z" * 28}
     return [
@@ -583,6 +586,13 @@ def tip_cases(world: World) -> list[Case]:
             f"{review}messages/",
             authenticated(403, officer_a=201, administrator=201),
             {"kind": "reply", "body": "x"},
+        ),  # fmt: skip
+        Case(
+            "api/station/tips/review/<str:reference>/place/",
+            "post",
+            f"/api/station/tips/review/{nowhere.reference}/place/",
+            officers,
+            {"lat": lat, "lon": lon},
         ),  # fmt: skip
         Case(
             "api/station/tips/review/<str:reference>/forward/",

@@ -6,6 +6,8 @@ carries no one's credentials (there are none) and reading or answering needs the
 goes in POST bodies only, never in a URL, and every answer is ``no-store``.
 """
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
@@ -14,6 +16,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from backend.accounts.scope import staff_scope
 from backend.common.errors import DomainError
 from backend.station.models import TipMessageKind, TipStatus, TipUrgency
 from backend.station.tips.apis import tip_input
@@ -26,17 +29,20 @@ from backend.station.tips.serializers import (
     TipAnswerSerializer,
     TipForwardSerializer,
     TipOfficerMessageSerializer,
+    TipPlaceSerializer,
     TipQueueFilterSerializer,
     TipSendSerializer,
     TipTriageSerializer,
 )
 from backend.station.tips.services import (
+    MESSAGE_ALREADY_RECEIVED,
     SETTABLE_STATUSES,
     TipClosed,
     tip_answer,
     tip_forward,
     tip_mailbox_open,
     tip_message_send,
+    tip_place,
     tip_submit,
     tip_triage,
 )
@@ -55,9 +61,14 @@ TIP_LABELS = {
     "urgency": gettext_lazy("How urgent it is"),
     "attachments": gettext_lazy("Photos"),
     "receipt": gettext_lazy("Form"),
+    "submission_key": gettext_lazy("Form"),
     "receipt_code": gettext_lazy("Receipt code"),
     "body": gettext_lazy("Your message"),
 }
+
+
+# Errors of hidden fields point at the first field the person can see.
+SUMMARY_ANCHORS = {"id_location": "id_comuna", "id_receipt": "id_text", "id_submission_key": "id_text"}
 
 
 def _languages() -> list[tuple[str, str]]:
@@ -78,13 +89,14 @@ def _tip_data(post, files) -> dict:
         "address": post.get("address", ""),
         "urgency": post.get("urgency", ""),
         "attachments": files.getlist("attachments"),
+        "submission_key": _blank_to_none(post.get("submission_key")),
     }
 
 
 def _summary(errors: dict) -> list[dict]:
     summary = error_summary(errors, {name: str(label) for name, label in TIP_LABELS.items()})
     for entry in summary:
-        entry["anchor"] = {"id_location": "id_comuna", "id_receipt": "id_text"}.get(entry["anchor"], entry["anchor"])
+        entry["anchor"] = SUMMARY_ANCHORS.get(entry["anchor"], entry["anchor"])
     return summary
 
 
@@ -93,16 +105,18 @@ def _summary(errors: dict) -> list[dict]:
 def tip_form(request):
     page_language_activate(request)
     values, errors = {}, {}
-    sealed = receipt_seal(receipt_new())
+    # The page sends both keys an app may: its sealed code (see receipts.py) and a submission key.
+    sealed, submission_key = receipt_seal(receipt_new()), str(uuid.uuid4())
     if request.method == "POST":
         values = request.POST.dict()
         sealed = request.POST.get("receipt", "")
+        submission_key = request.POST.get("submission_key", "")
         serializer = TipSendSerializer(data=_tip_data(request.POST, request.FILES))
         try:
             code = receipt_unseal(sealed)
         except SealInvalid:
             errors = {"receipt": [str(ERROR_FORM_CHANGED)]}
-            sealed = receipt_seal(receipt_new())
+            sealed, submission_key = receipt_seal(receipt_new()), str(uuid.uuid4())
         else:
             if serializer.is_valid():
                 try:
@@ -110,14 +124,16 @@ def tip_form(request):
                         data=tip_input(serializer.validated_data),
                         client_key=request.tip_client_key,
                         receipt_code=code,
+                        submission_key=serializer.validated_data["submission_key"],
                     )
                 except DomainError as error:
                     errors = flat_errors({error.field or "non_field_errors": [error.message]})
                 else:
+                    shown = receipt_format(submission.receipt_code) if submission.receipt_code else ""
                     return render(
                         request,
                         "station/tips/receipt.html",
-                        {"code": receipt_format(submission.receipt_code), "tip": submission.tip,
+                        {"code": shown, "tip": submission.tip, "already_received": MESSAGE_ALREADY_RECEIVED,
                          "languages": _languages()},
                     )  # fmt: skip
             else:
@@ -133,6 +149,7 @@ def tip_form(request):
             "errors": errors,
             "summary": _summary(errors),
             "receipt": sealed,
+            "submission_key": submission_key,
             "languages": _languages(),
             "config": {**base_config(request), "csrf_token": ""},
         },
@@ -210,13 +227,22 @@ def tip_review_list(request):
 
 
 ACTION_SERIALIZERS = {"triage": TipTriageSerializer, "message": TipOfficerMessageSerializer,
-                      "forward": TipForwardSerializer}  # fmt: skip
-ACTION_SERVICES = {"triage": tip_triage, "message": tip_message_send, "forward": tip_forward}
+                      "place": TipPlaceSerializer, "forward": TipForwardSerializer}  # fmt: skip
+ACTION_SERVICES = {"triage": tip_triage, "message": tip_message_send, "place": tip_place, "forward": tip_forward}
 ACTION_DONE = {
     "triage": gettext_lazy("Saved."),
+    "place": gettext_lazy("Place saved. The tip is now in the queue of that point's precinct."),
     "message": gettext_lazy("Sent. The tipster reads it with their receipt code."),
     "forward": gettext_lazy("Forwarded. Dispatch gets the alert in a moment."),
 }
+
+
+def _map_focus(request, tip) -> list[int] | None:
+    """The precincts the place map opens on: the tip's comuna if it names one, else the officer's (None: all)."""
+    if tip.precinct_id is not None:
+        return [tip.precinct_id]
+    scope = staff_scope(request.user)
+    return None if scope.precinct_ids is None else sorted(scope.precinct_ids)
 
 
 def _officer_tip(request, reference: str):
@@ -255,6 +281,9 @@ def tip_review_detail(request, reference: str):
             "urgencies": TipUrgency.choices,
             "kinds": [(TipMessageKind.REPLY, gettext("Reply")), (TipMessageKind.QUESTION, gettext("Ask a question"))],
             "can_forward": tip.alert_key is None and tip.precinct_id is not None,
+            "can_place": tip.alert_key is None and tip.location is None,
+            "values": request.POST if action == "place" else {},
+            "config": {**base_config(request), "map_focus": _map_focus(request, tip)},
         },
         status=400 if errors else 200,
     )

@@ -9,6 +9,7 @@ from backend.alerts.models import Alert
 from backend.station.models import Tip, TipMessage
 from tests.factories import PrecinctFactory
 from tests.factories.station import station_officer
+from tests.factories.station_tips import tip_sent
 from tests.plugins.browser import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -136,3 +137,49 @@ def test_the_tip_pages_work_in_english_without_a_cookie(browser_context):
     expect(page.get_by_role("heading", name="Recibimos tu denuncia")).to_be_visible()
     assert page.context.cookies() == []
     assert Tip.objects.get().precinct_id is None
+
+
+def test_an_officer_places_a_tip_that_came_with_no_place_on_the_map_and_forwards_it(
+    browser_context, celery_worker, screenshot
+):
+    # given a tip that names no place, and the station officer of La Pintana
+    precinct = PrecinctFactory(column=0, name="La Pintana")
+    PrecinctFactory(column=1, name="El Bosque")
+    officer = station_officer([precinct], first_name="Carla", last_name="Pizarro")
+    tip, _code = tip_sent(text="Venden droga en la plaza de noche.")
+
+    # when the officer opens it from the queue's "no place" list, they cannot forward it yet
+    desk = browser_context(officer).new_page()
+    desk.goto("/comisaria/revision/denuncias-anonimas/?precinct=none")
+    desk.get_by_role("link", name=tip.reference).click()
+    expect(desk.get_by_role("heading", name="Fijar el lugar")).to_be_visible()
+    expect(desk.get_by_role("button", name="Derivar como alerta")).to_have_count(0)
+
+    # and they click a point of their precinct on the map (which opens on their precincts) and save it
+    place_map = desk.locator("#place-map")
+    expect(place_map).to_have_attribute("data-ready", "true")
+    box = place_map.bounding_box()
+    place_map.click(position={"x": box["width"] / 2 + 8, "y": box["height"] / 2 + 8})
+    expect(desk.locator("#place-status")).to_contain_text("Punto marcado en el mapa")
+    expect(desk.get_by_label("Latitud")).not_to_have_value("")
+    screenshot(desk, "station-tip-place", full_page=True)
+    desk.get_by_role("button", name="Guardar el lugar").click()
+
+    # then the tip is La Pintana's, at that point, and the place section is gone
+    expect(desk.get_by_role("status").first).to_contain_text("Lugar guardado")
+    expect(desk.get_by_text("La Pintana", exact=True)).to_be_visible()
+    expect(desk.get_by_role("heading", name="Fijar el lugar")).to_have_count(0)
+    tip.refresh_from_db()
+    assert tip.precinct_id == precinct.id
+    assert precinct.boundary.contains(tip.location)
+    screenshot(desk, "station-tip-placed", full_page=True)
+
+    # when they forward it, dispatch gets one alert of La Pintana at that point
+    desk.get_by_label("Lo que lee la central").fill("Venta de droga en la plaza, de noche.")
+    desk.get_by_role("button", name="Derivar como alerta").click()
+    expect(desk.locator("#forwarded")).to_be_visible()
+    expect(desk.locator("#tip-status")).to_have_attribute("data-status", "forwarded")
+    alert = wait_for(lambda: Alert.objects.first())
+    assert (Alert.objects.count(), alert.precinct_id) == (1, precinct.id)
+    assert alert.location.distance(tip.location) < 1e-6
+    assert desk.context.problems == []

@@ -1,9 +1,10 @@
 """The proof that a tip leaves no trace of its sender: a real server process, its whole log output, every table.
 
 The server runs as production does (uvicorn with its access log on, the application's logging at DEBUG). A tip
-is sent from 127.0.0.1 with a distinctive User-Agent, cookies, a forwarded-for header and a token; then the
-mailbox is opened, answered, and a bad request made. Neither the captured log nor any row of any table written
-meanwhile may hold the address, the agent, the cookies, or the time of day.
+is sent from 127.0.0.1 with a distinctive User-Agent, cookies, a forwarded-for header, a token and a submission
+key, and sent again; then the mailbox is opened, answered, and a bad request made. Neither the captured log nor
+any row of any table written meanwhile may hold the address, the agent, the cookies, the submission key, or the
+time of day.
 """
 
 import datetime as dt
@@ -27,6 +28,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 USER_AGENT = "AgenteDelDenunciante/7.3 (Linux; SerieXYZ-998877)"
 COOKIES = "sessionid=galletaSesion123456; rastreo=GalletaRastreo654321; csrftoken=tokenCsrf777777"
 FORWARDED_FOR = "203.0.113.77"
+SUBMISSION_KEY = "5f0c2a8e-3b1d-4c7a-9e62-7d4b8a1f0c93"
 ADDRESS = "127.0.0.1"
 CLIENT_SECRETS = (ADDRESS, USER_AGENT, "SerieXYZ", "galletaSesion", "GalletaRastreo", "tokenCsrf", FORWARDED_FOR,
                   "tokenDelDenunciante")  # fmt: skip
@@ -119,16 +121,19 @@ def test_a_tip_leaves_no_address_agent_cookie_or_time_in_the_logs_or_the_databas
 
     # when a tip with a photo is sent from 127.0.0.1 with that agent, cookies, token and forwarded-for header
     body, content_type = multipart(
-        {"category": "drugs", "text": "Venden en el pasaje 5.", "lat": lat, "lon": lon, "urgency": "high"},
+        {"category": "drugs", "text": "Venden en el pasaje 5.", "lat": lat, "lon": lon, "urgency": "high",
+         "submission_key": SUBMISSION_KEY},
         {"attachments": ("IMG_0001.jpg", photo.getvalue())},
-    )
+    )  # fmt: skip
     status, headers, content = request(f"{url}/api/station/tips/", body=body, content_type=content_type)
     assert status == 201, content
     code = json.loads(content)["receipt_code"]
-    # and its mailbox is opened, answered, opened with a wrong code, and a bad tip is tried, through API and pages
+    # and it is sent again (a retry), its mailbox is opened, answered, opened with a wrong code, and a bad tip is
+    # tried, through API and pages
     mailbox = json.dumps({"receipt_code": code}).encode()
     answered = json.dumps({"receipt_code": code, "body": "Los martes también."}).encode()
     results = [
+        request(f"{url}/api/station/tips/", body=body, content_type=content_type),
         request(f"{url}/api/station/tips/mailbox/", body=mailbox),
         request(f"{url}/api/station/tips/mailbox/answer/", body=answered),
         request(f"{url}/api/station/tips/mailbox/", body=json.dumps({"receipt_code": "Z" * 28}).encode()),
@@ -140,7 +145,7 @@ def test_a_tip_leaves_no_address_agent_cookie_or_time_in_the_logs_or_the_databas
             content_type="application/x-www-form-urlencoded",
         ),  # fmt: skip
     ]
-    assert [result[0] for result in results] == [200, 201, 404, 400, 200, 200]
+    assert [result[0] for result in results] == [200, 200, 201, 404, 400, 200, 200]
     finished = timezone.now()
     # and, as a control, a request to another path, which the access log does record with its address
     request(f"{url}/api/station/services/", method="GET")
@@ -163,7 +168,8 @@ def test_a_tip_leaves_no_address_agent_cookie_or_time_in_the_logs_or_the_databas
     tables = {table for table, _row in written}
     assert tables == {"station_tip", "station_tipattachment", "station_tipmessage", "common_ratelimitbucket"}
     for table, row in written:
-        for secret in (*CLIENT_SECRETS, "IMG_0001", code, code.replace("-", "")):
+        for secret in (*CLIENT_SECRETS, "IMG_0001", code, code.replace("-", ""), SUBMISSION_KEY,
+                       SUBMISSION_KEY.replace("-", "")):  # fmt: skip
             assert secret not in row, (table, secret, row)
         assert timestamps_between(row, started, finished) == [], (table, row)
     # and the rate-limit windows are whole days

@@ -39,6 +39,8 @@ class Tip(models.Model):
     reference = models.CharField(max_length=12, unique=True)
     receipt_digest = models.CharField(max_length=64, unique=True)
     request_fingerprint = models.CharField(max_length=64)
+    # An app's retry key, as the day's keyed digest (privacy.submission_digest): never the key itself.
+    submission_digest = models.CharField(max_length=64, null=True, blank=True, unique=True)
     category = models.CharField(max_length=40)
     text = models.TextField()
     location = models.PointField(srid=4326, null=True, blank=True)

@@ -23,22 +23,34 @@ from .serializers import (
     OfficerTipListSerializer,
     OfficerTipSerializer,
     ReceiptCodeSerializer,
+    TipAlreadyReceivedSerializer,
     TipAnswerSerializer,
     TipForwardSerializer,
     TipOfficerMessageSerializer,
+    TipPlaceSerializer,
     TipQueueFilterSerializer,
     TipReceiptSerializer,
     TipSendSerializer,
     TipTriageSerializer,
 )
-from .services import TipInput, tip_answer, tip_forward, tip_mailbox_open, tip_message_send, tip_submit, tip_triage
+from .services import (
+    MESSAGE_ALREADY_RECEIVED,
+    TipInput,
+    tip_answer,
+    tip_forward,
+    tip_mailbox_open,
+    tip_message_send,
+    tip_place,
+    tip_submit,
+    tip_triage,
+)
 
 ERROR_NO_ATTACHMENT = "No such attachment on this tip."
 
 
 def tip_input(validated: dict) -> TipInput:
     """The service's input; photos are checked and cleaned here, before anything is written."""
-    fields = {key: value for key, value in validated.items() if key != "attachments"}
+    fields = {key: value for key, value in validated.items() if key not in {"attachments", "submission_key"}}
     return TipInput(**fields, attachments=attachments_sanitize(validated.get("attachments", [])))
 
 
@@ -48,14 +60,18 @@ class _Anonymous(APIView):
 
 
 class TipSendApi(_Anonymous):
-    """Send an anonymous tip. The answer holds the receipt code, once: we keep only its digest."""
+    """Send an anonymous tip. The answer holds the receipt code, once: we keep only its digest.
+
+    A retry with the same ``submission_key`` and content answers 200 with the tip's category and day and no code
+    (we do not have it), and files nothing; the same key with other content answers 409.
+    """
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
         operation_id="station_tip_send",
         request={"multipart/form-data": TipSendSerializer, "application/json": TipSendSerializer},
-        responses={201: TipReceiptSerializer},
+        responses={201: TipReceiptSerializer, 200: TipAlreadyReceivedSerializer},
     )
     def post(self, request):
         data = request.data.copy() if hasattr(request.data, "getlist") else request.data
@@ -63,7 +79,15 @@ class TipSendApi(_Anonymous):
             data.setlist("attachments", request.FILES.getlist("attachments"))
         serializer = TipSendSerializer(data=data)
         serializer.is_valid(raise_exception=True)
-        submission = tip_submit(data=tip_input(serializer.validated_data), client_key=request.tip_client_key)
+        submission = tip_submit(
+            data=tip_input(serializer.validated_data),
+            client_key=request.tip_client_key,
+            submission_key=serializer.validated_data["submission_key"],
+        )
+        if not submission.is_new:
+            body = {"already_received": True, "message": MESSAGE_ALREADY_RECEIVED,
+                    "category": submission.tip.category, "received_on": submission.tip.received_on}  # fmt: skip
+            return Response(TipAlreadyReceivedSerializer(body).data, status=status.HTTP_200_OK)
         body = {
             "receipt_code": submission.receipt_code,
             "category": submission.tip.category,
@@ -143,6 +167,19 @@ class TipOfficerMessageApi(APIView):
         tip_message_send(officer=request.user, reference=reference, **serializer.validated_data)
         tip = tip_for_officer(officer=request.user, reference=reference)
         return Response(OfficerTipSerializer(tip).data, status=status.HTTP_201_CREATED)
+
+
+class TipPlaceApi(APIView):
+    """Set where a tip with no point happens: the point routes it to its precinct (one the officer covers)."""
+
+    permission_classes = [IsStationOfficer]
+
+    @extend_schema(operation_id="station_tip_place", request=TipPlaceSerializer, responses=OfficerTipSerializer)
+    def post(self, request, reference: str):
+        serializer = TipPlaceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tip_place(officer=request.user, reference=reference, **serializer.validated_data)
+        return Response(OfficerTipSerializer(tip_for_officer(officer=request.user, reference=reference)).data)
 
 
 class TipForwardApi(APIView):

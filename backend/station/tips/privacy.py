@@ -14,6 +14,8 @@ For the public tip paths (``is_public_tip_path``: sending a tip, its mailbox, an
   ``django.server``), drops their records about these paths: a log line carries the time, and the time of a
   request is what would tie a tip to a network log. Server errors (ERROR and above) are kept for operators;
   by then the request holds no address, agent or cookie.
+* ``submission_digest`` keys an app's retry (its ``submission_key``) with the same day secret, so a stored tip
+  stops being linkable to the key the app held once that day is over.
 
 Not covered here, and said in the README: the server must not log below DEBUG (uvicorn's TRACE prints the
 address of every connection before any path is known), a reverse proxy in front keeps its own logs, and
@@ -27,6 +29,7 @@ import ipaddress
 import logging
 import re
 import secrets
+import uuid
 from http.cookies import SimpleCookie
 
 from django.conf import settings
@@ -44,6 +47,7 @@ DROPPED_META = ("REMOTE_ADDR", "REMOTE_HOST", "REMOTE_PORT")
 REQUEST_LOGGERS = ("uvicorn.access", "django.request", "django.server", "django.channels.server", "daphne.access")
 CLIENT_KEY_LENGTH = 32
 _SECRET_CACHE_KEY = "station:tips:client-secret:{day}"
+_SUBMISSION_CONTEXT = b"vigia.station.tips.submission:"
 _local_secrets: dict[str, str] = {}
 _request_line = re.compile(r"^[A-Z]+ (\S+)")
 
@@ -92,6 +96,19 @@ def client_key(address: str, *, now: dt.datetime | None = None) -> str:
     now = (now or timezone.now()).astimezone(dt.UTC)
     digest = hmac.new(bytes.fromhex(_day_secret(now)), _network(address or "").encode(), hashlib.sha256)
     return digest.hexdigest()[:CLIENT_KEY_LENGTH]
+
+
+def submission_digest(submission_key: uuid.UUID, *, now: dt.datetime | None = None) -> str:
+    """The day's keyed digest of a client's submission key: finds a retried tip, and from the next day, nothing.
+
+    Under the same day secret as ``client_key`` (another context, so the two never coincide), the digest stored
+    with a tip can be matched to the key an app keeps only while that secret lives: once it expires, not even we
+    can tell which tip a key sent. The price: a retry that crosses midnight UTC (or reaches a process that could
+    not read the shared secret) is not recognised, and files a second tip, as a send without a key does.
+    """
+    now = (now or timezone.now()).astimezone(dt.UTC)
+    message = _SUBMISSION_CONTEXT + str(submission_key).encode()
+    return hmac.new(bytes.fromhex(_day_secret(now)), message, hashlib.sha256).hexdigest()
 
 
 def _language_cookie(request) -> str:

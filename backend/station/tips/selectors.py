@@ -3,6 +3,8 @@
 A tip with no place belongs to no precinct, so it would be nobody's if the queue kept to precincts. It is shown
 to every station officer instead (the queue's "no place" filter finds them): whoever reads it first can ask the
 tipster where it happens. Outside an officer's scope a tip does not exist: reads and writes answer 404 alike.
+Once an officer places such a tip (``tip_place``) it belongs to the precinct its point routes to, and leaves the
+other precincts' queues.
 """
 
 from dataclasses import dataclass
@@ -56,6 +58,12 @@ def _scoped(officer) -> QuerySet[Tip]:
     if scope.precinct_ids is None:
         return queryset
     return queryset.filter(Q(precinct_id__in=scope.precinct_ids) | Q(precinct__isnull=True))
+
+
+def officer_covers(*, officer, precinct_id: int) -> bool:
+    """Whether the precinct is in the officer's scope (administrators cover every one)."""
+    scope = staff_scope(officer)
+    return scope.precinct_ids is None or precinct_id in scope.precinct_ids
 
 
 def tip_queue(*, officer, filters: TipFilters = TipFilters()) -> QuerySet[Tip]:

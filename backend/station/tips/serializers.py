@@ -34,6 +34,16 @@ class TipSendSerializer(serializers.Serializer):
         child=serializers.FileField(), required=False, default=list, max_length=MAX_ATTACHMENTS,
         help_text="Photos only (JPEG, PNG, WebP); they are re-encoded without any metadata.",
     )  # fmt: skip
+    submission_key = serializers.UUIDField(
+        required=False, allow_null=True, default=None,
+        help_text=(
+            "Optional: a fresh random UUID (version 4) per tip, sent again if you retry after a lost response. The "
+            "same key with the same content answers 200 and files nothing; with other content, 409. A retry cannot "
+            "give the receipt code back (it is shown once and not kept): keep the one from the first answer. Only "
+            "a keyed digest of the key is stored, which cannot be matched to it after the day (UTC); a retry that "
+            "crosses midnight UTC files a second tip."
+        ),
+    )  # fmt: skip
 
     def validate(self, attrs):
         if (attrs["lat"] is None) != (attrs["lon"] is None):
@@ -45,6 +55,15 @@ class TipReceiptSerializer(serializers.Serializer):
     receipt_code = serializers.CharField(
         help_text="Shown once, when the tip was sent. Keep it: it is the only way back to your tip."
     )
+    category = serializers.CharField()
+    received_on = serializers.DateField()
+
+
+class TipAlreadyReceivedSerializer(serializers.Serializer):
+    """The answer to a retry with the same submission key: nothing the first answer did not say, and no code."""
+
+    already_received = serializers.BooleanField(help_text="Always true: this tip was filed by an earlier request.")
+    message = serializers.CharField()
     category = serializers.CharField()
     received_on = serializers.DateField()
 
@@ -145,6 +164,11 @@ class TipOfficerMessageSerializer(serializers.Serializer):
         choices=[(TipMessageKind.REPLY, _("Reply")), (TipMessageKind.QUESTION, _("Question"))]
     )
     body = serializers.CharField(max_length=MAX_MESSAGE)
+
+
+class TipPlaceSerializer(serializers.Serializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90, help_text="Latitude (WGS84) of where the tip happens.")
+    lon = serializers.FloatField(min_value=-180, max_value=180, help_text="Longitude (WGS84).")
 
 
 class TipForwardSerializer(serializers.Serializer):

@@ -1,4 +1,4 @@
-"""Writes for anonymous tips: sending one, the tipster's mailbox, and the officers' triage, messages and forward.
+"""Writes for anonymous tips: sending one, the tipster's mailbox, and the officers' triage, place, messages, forward.
 
 Nothing here receives a person: a tip is sent by nobody, and the tipster is known only by the receipt code they
 hold. Times are days (``timezone.localdate``). The throttles count per ``client_key`` (privacy.py), never per
@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
-from backend.common.errors import Conflict, DomainError
+from backend.common.errors import Conflict, DomainError, Forbidden
 from backend.common.photos import SanitizedPhoto
 from backend.common.ratelimit import Limit, rate_limit_consume
 from backend.geo.models import Precinct
@@ -29,8 +29,9 @@ from backend.geo.selectors import OutsideJurisdiction, precinct_for_point
 from ..models import Tip, TipAction, TipAuthor, TipMessage, TipMessageKind, TipStatus
 from .attachments import attachment_store, stored_files_delete
 from .catalogue import TIP_CATEGORIES
+from .privacy import submission_digest
 from .receipts import receipt_digest, receipt_new
-from .selectors import ERROR_RECEIPT_UNKNOWN, ReceiptUnknown, precinct_point, tip_in_scope_locked
+from .selectors import ERROR_RECEIPT_UNKNOWN, ReceiptUnknown, officer_covers, precinct_point, tip_in_scope_locked
 
 TIP_ALERT_TASK = "alerts.alert_from_tip"
 DAY_SECONDS = 86_400
@@ -41,9 +42,22 @@ ERROR_UNKNOWN_CATEGORY = gettext_lazy("Choose one of the categories offered.")
 ERROR_OUTSIDE = gettext_lazy("This place is outside every precinct we serve.")
 ERROR_UNKNOWN_COMUNA = gettext_lazy("Unknown comuna.")
 ERROR_ALREADY_SENT = gettext_lazy("This form was already sent with other answers. Reload the page to send a new tip.")
+ERROR_SUBMISSION_REUSED = gettext_lazy(
+    "This submission key was already used for a tip with other content. Send a new tip with a new key."
+)
+MESSAGE_ALREADY_RECEIVED = gettext_lazy(
+    "We already received this tip. Its receipt code was shown only in the first answer: we do not keep it, so we "
+    "cannot show it again."
+)
 ERROR_TIP_CLOSED = gettext_lazy("This tip is closed and takes no more messages.")
 ERROR_ALREADY_FORWARDED = gettext_lazy("This tip was already forwarded to dispatch.")
-ERROR_NO_PLACE = gettext_lazy("This tip says no place, so dispatch cannot route it. Ask the tipster where it is.")
+ERROR_NO_PLACE = gettext_lazy(
+    "This tip says no place, so dispatch cannot route it. Set its place first, or ask the tipster where it is."
+)
+ERROR_ALREADY_PLACED = gettext_lazy("This tip already has a point on the map; it is not moved.")
+ERROR_PLACE_NOT_COVERED = gettext_lazy(
+    "This point is in {precinct}, a precinct you do not cover. Ask an officer of that precinct to place the tip."
+)
 ERROR_STATUS_NOT_SETTABLE = gettext_lazy("An officer sets a tip to 'being looked into' or 'closed' only.")
 ERROR_NOTHING_TO_CHANGE = gettext_lazy("Choose a status or an urgency to change.")
 
@@ -61,6 +75,18 @@ class AlreadyForwarded(Conflict):
 
 class TipClosed(Conflict):
     code = "tip_closed"
+
+
+class SubmissionReused(Conflict):
+    code = "submission_reused"
+
+
+class AlreadyPlaced(Conflict):
+    code = "already_placed"
+
+
+class PlaceNotCovered(Forbidden):
+    code = "place_not_covered"
 
 
 @dataclass(frozen=True)
@@ -90,8 +116,10 @@ class TipInput:
 
 @dataclass(frozen=True)
 class TipSubmission:
+    """``receipt_code`` is None on a replay by submission key: the code was shown once and is not kept."""
+
     tip: Tip
-    receipt_code: str
+    receipt_code: str | None
     is_new: bool
 
 
@@ -130,18 +158,46 @@ def _replay(*, digest: str, data: TipInput) -> Tip | None:
     return original
 
 
-def tip_submit(*, data: TipInput, client_key: str, receipt_code: str | None = None) -> TipSubmission:
+def _submission_replay(*, digest: str | None, data: TipInput) -> Tip | None:
+    if digest is None:
+        return None
+    original = Tip.objects.filter(submission_digest=digest).first()
+    if original is not None and original.request_fingerprint != data.fingerprint():
+        raise SubmissionReused(ERROR_SUBMISSION_REUSED, field="submission_key")
+    return original
+
+
+def _retried(*, sealed_code: str | None, key_digest: str | None, data: TipInput) -> TipSubmission | None:
+    """The tip this request already filed, if it is a retry: by the page's sealed code (which the page holds, so
+    it is given back), or by the app's submission key (no code: we do not have it)."""
+    if sealed_code is not None and (original := _replay(digest=receipt_digest(sealed_code), data=data)) is not None:
+        return TipSubmission(tip=original, receipt_code=sealed_code, is_new=False)
+    if (original := _submission_replay(digest=key_digest, data=data)) is not None:
+        return TipSubmission(tip=original, receipt_code=None, is_new=False)
+    return None
+
+
+def tip_submit(
+    *, data: TipInput, client_key: str, receipt_code: str | None = None, submission_key: uuid.UUID | None = None
+) -> TipSubmission:
     """Store a tip and its cleaned photos at once, and hand back its receipt code (kept only as a digest).
 
     ``receipt_code`` is the code the form page drew (sealed, see receipts.py); sending it again with the same
-    answers returns the first tip. Without one a fresh code is drawn.
+    answers returns the first tip and that code, which the page holds. Without one a fresh code is drawn.
+
+    ``submission_key`` is an app's UUID for one tip, sent again when a response was lost; only its keyed digest is
+    stored (privacy.submission_digest). The same key with the same content returns the first tip, writes nothing
+    and counts against no limit; with other content it is refused (409). Such a replay has no receipt code to
+    give (``receipt_code`` None): the code is shown once and we keep only its digest, so an app that lost the
+    first response has lost the code too, and keeps the code it got, if it got one. The trade-off is deliberate:
+    storing the code to show it again would make it recoverable from the database.
     """
     if data.category not in TIP_CATEGORIES:
         raise DomainError(ERROR_UNKNOWN_CATEGORY, field="category")
     code = receipt_code or receipt_new()
-    digest = receipt_digest(code)
-    if receipt_code is not None and (original := _replay(digest=digest, data=data)) is not None:
-        return TipSubmission(tip=original, receipt_code=code, is_new=False)
+    key_digest = submission_digest(submission_key) if submission_key is not None else None
+    if (retry := _retried(sealed_code=receipt_code, key_digest=key_digest, data=data)) is not None:
+        return retry
     location, precinct, is_overlap, is_gap = _place(data)
     stored_paths: list[str] = []
     try:
@@ -149,7 +205,8 @@ def tip_submit(*, data: TipInput, client_key: str, receipt_code: str | None = No
             rate_limit_consume(key=f"tips:submit:{client_key}", limits=submission_limits())
             tip = Tip.objects.create(
                 reference=_reference_new(),
-                receipt_digest=digest,
+                receipt_digest=receipt_digest(code),
+                submission_digest=key_digest,
                 request_fingerprint=data.fingerprint(),
                 category=data.category,
                 text=data.text,
@@ -165,11 +222,12 @@ def tip_submit(*, data: TipInput, client_key: str, receipt_code: str | None = No
                 attachment_store(tip=tip, photo=photo, stored_paths=stored_paths)
     except IntegrityError:
         stored_files_delete(stored_paths)
-        # The same sealed code committed by a concurrent request (a double click): that tip is the answer.
-        original = _replay(digest=digest, data=data) if receipt_code is not None else None
-        if original is None:
+        # The same sealed code or key committed by a concurrent request (a double click, a quick retry): that tip
+        # is the answer.
+        retry = _retried(sealed_code=receipt_code, key_digest=key_digest, data=data)
+        if retry is None:
             raise
-        return TipSubmission(tip=original, receipt_code=code, is_new=False)
+        return retry
     except BaseException:
         stored_files_delete(stored_paths)
         raise
@@ -231,6 +289,34 @@ def tip_triage(*, officer, reference: str, status: str = "", urgency: str = "") 
     if detail:
         tip.save(update_fields=["status", "urgency"])
         TipAction.objects.create(tip=tip, officer=officer, action="triage", detail=detail)
+    return tip
+
+
+@transaction.atomic
+def tip_place(*, officer, reference: str, lat: float, lon: float) -> Tip:
+    """An officer marks where a tip with no point happens; the point routes it to its precinct, and it can be forwarded.
+
+    The officer must see the tip (one of their precincts', or one with no place, which every officer sees) and the
+    point must route to a precinct they cover: placing never moves a tip into or out of another precinct's queue.
+    The step is recorded (who, when, the point and the precinct before and after); a forwarded tip is not placed.
+    """
+    tip = tip_in_scope_locked(officer=officer, reference=reference)
+    if tip.alert_key is not None:
+        raise AlreadyForwarded(ERROR_ALREADY_FORWARDED)
+    if tip.location is not None:
+        raise AlreadyPlaced(ERROR_ALREADY_PLACED, field="location")
+    try:
+        match = precinct_for_point(lat=lat, lon=lon)
+    except OutsideJurisdiction as error:
+        raise OutsideJurisdiction(ERROR_OUTSIDE, field="location") from error
+    if not officer_covers(officer=officer, precinct_id=match.precinct_id):
+        raise PlaceNotCovered(ERROR_PLACE_NOT_COVERED.format(precinct=match.name), field="location")
+    detail = {"lat": lat, "lon": lon, "precinct": [tip.precinct.code if tip.precinct_id else None, match.code]}
+    tip.location = Point(lon, lat, srid=4326)
+    tip.precinct_id = match.precinct_id
+    tip.is_overlap, tip.is_gap = match.is_overlap, match.is_gap
+    tip.save(update_fields=["location", "precinct", "is_overlap", "is_gap"])
+    TipAction.objects.create(tip=tip, officer=officer, action="place", detail=detail)
     return tip
 
 

@@ -6,6 +6,7 @@ from .apis import (
     TipForwardApi,
     TipMailboxApi,
     TipOfficerMessageApi,
+    TipPlaceApi,
     TipQueueApi,
     TipReviewDetailApi,
     TipSendApi,
@@ -21,6 +22,7 @@ urlpatterns = [
     path("review/<str:reference>/", TipReviewDetailApi.as_view(), name="tip-review"),
     path("review/<str:reference>/triage/", TipTriageApi.as_view(), name="tip-triage"),
     path("review/<str:reference>/messages/", TipOfficerMessageApi.as_view(), name="tip-message"),
+    path("review/<str:reference>/place/", TipPlaceApi.as_view(), name="tip-place"),
     path("review/<str:reference>/forward/", TipForwardApi.as_view(), name="tip-forward"),
     path("review/<str:reference>/attachments/<int:attachment_id>/", TipAttachmentApi.as_view(), name="tip-attachment"),
 ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('station', '0005_elections_reunification'),
+        ('station', '0006_tip_submission_digest'),
     ]
 
     operations = [

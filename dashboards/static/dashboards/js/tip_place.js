@@ -1,0 +1,41 @@
+// An officer places a tip that came with no point: a click on the map fills the coordinates, which can also be
+// typed. The map opens on the tip's comuna, or on the officer's precincts. The page works without this script.
+/* global L */
+
+import { config } from "./common.js";
+import { addPrecincts, createMap } from "./map.js";
+
+const form = document.getElementById("place-form");
+
+function setup() {
+  const container = document.getElementById("place-map");
+  if (!container || typeof L === "undefined") return;
+  container.hidden = false;
+  const lat = document.getElementById("id_lat");
+  const lon = document.getElementById("id_lon");
+  const status = document.getElementById("place-status");
+  const map = createMap(container, { zoom: 12 });
+  addPrecincts(map, { focusIds: config.map_focus ?? null })
+    .then(() => { container.dataset.ready = "true"; })
+    .catch(() => {});
+  let marker = null;
+  const show = (latitude, longitude) => {
+    if (marker) marker.setLatLng([latitude, longitude]);
+    else marker = L.circleMarker([latitude, longitude], { radius: 9, color: "#fff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 }).addTo(map);
+  };
+  map.on("click", (event) => {
+    lat.value = event.latlng.lat.toFixed(6);
+    lon.value = event.latlng.lng.toFixed(6);
+    show(event.latlng.lat, event.latlng.lng);
+    status.textContent = form.dataset.pointSet || "";
+  });
+  const typed = () => {
+    const latitude = Number(lat.value);
+    const longitude = Number(lon.value);
+    if (lat.value !== "" && lon.value !== "" && !Number.isNaN(latitude) && !Number.isNaN(longitude)) show(latitude, longitude);
+  };
+  for (const input of [lat, lon]) input.addEventListener("change", typed);
+  typed();
+}
+
+if (form) setup();
