@@ -199,13 +199,14 @@ def national_load(scale: float) -> dict:
 def explain_check(run: int) -> list[str]:
     """The registry check's own SQL (sources._CURRENT_LOOKUP) under EXPLAIN ANALYZE."""
     from django.db import connection
+    from django.utils import timezone
 
     from backend.station.registries.adapters import PERSON_REGISTRIES
     from backend.station.registries.sources import _CURRENT_LOOKUP
 
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + _CURRENT_LOOKUP,
-                       [run, [str(registry) for registry in PERSON_REGISTRIES]])  # fmt: skip
+                       [[str(registry) for registry in PERSON_REGISTRIES], timezone.now(), run])  # fmt: skip
         return [line for (line,) in cursor.fetchall()]
 
 

@@ -331,13 +331,8 @@ def _answer(
     )
 
 
-# The check runs on every permit asked for and every checkpoint scan, so its two statements besides the lookup
-# are plain SQL: the newest override in force per registry, and the audit rows in one INSERT.
-_OVERRIDES_IN_FORCE = """
-SELECT DISTINCT ON (registry) registry, id FROM station_registryoverride
-WHERE registry = ANY(%s) AND withdrawn_at IS NULL AND expires_at > %s
-ORDER BY registry, created_at DESC, id DESC
-"""
+# The check runs on every permit asked for and every checkpoint scan: the lookup (with the overrides in force) is
+# one statement (sources.py), and the audit rows are one plain INSERT.
 _AUDIT_INSERT = (
     "INSERT INTO station_registryquery (asked_at, asked_by_id, procedure, run, registry, result, restrictions, "
     "source, batch_id, is_stale, override_id) VALUES "
@@ -366,18 +361,15 @@ def registry_check(
     start = start or now
     end = end or start
     today = chile_today(now)
-    with connection.cursor() as cursor:
-        cursor.execute(_OVERRIDES_IN_FORCE, [list(registries), now])
-        overrides = dict(cursor.fetchall())
-    found = sources_lookup(run=run, registries=list(registries))
+    found = sources_lookup(run=run, registries=list(registries), now=now)
     answers = tuple(
         _answer(
-            found[registry],
+            found.answers[registry],
             adapter=ADAPTERS[registry],
             start=timezone.localtime(start).date(),
             end=timezone.localtime(end).date(),
             today=today,
-            override_id=overrides.get(registry),
+            override_id=found.overrides.get(registry),
         )
         for registry in registries
     )

@@ -20,13 +20,20 @@ from .adapters import Record
 
 LIVE_TIMEOUT_SECONDS = 2.0
 
-# One query for all the registries asked about: each current batch, and the RUN's rows in it (if any).
+# One statement for every registry asked about: the newest override in force (an administrator's, see
+# services.registry_override), the current batch, and the RUN's rows in it. Asked on every permit and every
+# checkpoint scan; one round trip instead of two.
 _CURRENT_LOOKUP = """
-SELECT b.id, b.registry, b.effective_date, b.source,
+SELECT asked.registry, o.id, b.id, b.effective_date, b.source,
        r.kind, r.valid_from, r.valid_until, r.reference, r.related_run
-FROM station_registrybatch b
+FROM unnest(%s::varchar[]) AS asked (registry)
+LEFT JOIN LATERAL (
+    SELECT id FROM station_registryoverride
+    WHERE registry = asked.registry AND withdrawn_at IS NULL AND expires_at > %s
+    ORDER BY created_at DESC, id DESC LIMIT 1
+) o ON true
+LEFT JOIN station_registrybatch b ON b.registry = asked.registry AND b.is_current
 LEFT JOIN station_registryrecord r ON r.batch_id = b.id AND r.run = %s
-WHERE b.is_current AND b.registry = ANY(%s)
 """
 
 
@@ -47,22 +54,47 @@ def live_urls() -> dict[str, str]:
     return dict(getattr(settings, "STATION_REGISTRY_LIVE_URLS", {}) or {})
 
 
-def batches_lookup(*, run: int, registries: list[str]) -> dict[str, SourceAnswer]:
-    """The current batches' answers; a registry without a current batch is absent from the result."""
+@dataclass(frozen=True)
+class Lookup:
+    """Each registry's answer about one RUN, and the override in force for it (its id), if any."""
+
+    answers: dict[str, SourceAnswer]
+    overrides: dict[str, int]
+
+
+def _batches_lookup(*, run: int, registries: list[str], now: dt.datetime) -> tuple[dict[str, SourceAnswer], dict]:
+    """The current batches' answers (a registry without one is absent) and the overrides in force."""
     found: dict[str, dict] = {}
+    overrides: dict[str, int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(_CURRENT_LOOKUP, [run, list(registries)])
-        for batch_id, registry, effective, source, kind, valid_from, valid_until, reference, related in cursor:
+        cursor.execute(_CURRENT_LOOKUP, [list(registries), now, run])
+        for (
+            registry,
+            override,
+            batch_id,
+            effective,
+            source,
+            kind,
+            valid_from,
+            valid_until,
+            reference,
+            related,
+        ) in cursor:
+            if override is not None:
+                overrides[registry] = override
+            if batch_id is None:
+                continue
             entry = found.setdefault(registry, {"batch_id": batch_id, "effective": effective, "source": source,
                                                 "records": []})  # fmt: skip
             if kind is not None:
                 entry["records"].append(Record(run, kind, valid_from, valid_until, reference, related))
-    return {
+    answers = {
         registry: SourceAnswer(
             registry, tuple(entry["records"]), f"batch:{entry['source']}", entry["batch_id"], entry["effective"]
         )  # fmt: skip
         for registry, entry in found.items()
     }
+    return answers, overrides
 
 
 def live_lookup(*, registry: str, url: str, run: int) -> SourceAnswer:
@@ -90,13 +122,14 @@ def live_lookup(*, registry: str, url: str, run: int) -> SourceAnswer:
     return SourceAnswer(registry, records, f"live:{base} batch {str(batch.get('id', ''))[:40]}", None, effective)
 
 
-def sources_lookup(*, run: int, registries: list[str]) -> dict[str, SourceAnswer]:
-    """Every registry's answer about ``run``, each from its configured source."""
+def sources_lookup(*, run: int, registries: list[str], now: dt.datetime) -> Lookup:
+    """Every registry's answer about ``run``, each from its configured source, and the overrides in force at
+    ``now`` (asked in the same statement as the batches: every check needs both)."""
     live = live_urls()
-    answers = batches_lookup(run=run, registries=[registry for registry in registries if registry not in live])
+    answers, overrides = _batches_lookup(run=run, registries=registries, now=now)
     for registry in registries:
         if registry in live:
             answers[registry] = live_lookup(registry=registry, url=live[registry], run=run)
         elif registry not in answers:
             answers[registry] = SourceAnswer(registry, (), "batch:none")
-    return answers
+    return Lookup(answers=answers, overrides=overrides)
