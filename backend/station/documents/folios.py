@@ -23,9 +23,17 @@ FOLIO_SERIES: dict[str, tuple[str, str]] = {
 FOLIO_DIGITS = 8
 
 
+def folio_sequence(kind: str) -> str:
+    """The PostgreSQL sequence of a kind's folios, for a caller that takes the number inside its own statement."""
+    return FOLIO_SERIES[kind][1]
+
+
+def folio_format(kind: str, number: int) -> str:
+    return f"{FOLIO_SERIES[kind][0]}-{number:0{FOLIO_DIGITS}d}"
+
+
 def folio_next(kind: str) -> str:
-    prefix, sequence = FOLIO_SERIES[kind]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(%s::regclass)", [sequence])
+        cursor.execute("SELECT nextval(%s::regclass)", [folio_sequence(kind)])
         number = cursor.fetchone()[0]
-    return f"{prefix}-{number:0{FOLIO_DIGITS}d}"
+    return folio_format(kind, number)

@@ -49,7 +49,7 @@ def signed_content(*, title: str, subtitle: str, facts: list[dict], public_facts
     return [{"title": title, "subtitle": subtitle}, *facts, {"public": public_facts}]
 
 
-def document_issue(
+def document_prepare(
     *,
     kind: str,
     owner,
@@ -62,14 +62,15 @@ def document_issue(
     language: str,
     valid_from: dt.datetime | None = None,
     valid_until: dt.datetime | None = None,
-    pdf_on_request: bool = False,
+    folio: str | None = None,
 ) -> IssuedDocument:
-    """Take the kind's next folio, draw a code and sign; call it inside the caller's write, after validation.
+    """The signed document, not yet stored: its folio (the kind's next, unless the caller took ``folio`` inside
+    its own write, see folios.folio_sequence), a fresh code and the signature. Call it inside the caller's write,
+    after validation.
 
-    The PDF is rendered after commit by a Celery task; the HTML receipt needs nothing more than this row. With
-    ``pdf_on_request`` it is rendered only when the holder first asks for it (``document_pdf_request``): a permit
-    lives on the phone as its QR, and rendering every one (95 to 190 ms of a worker's CPU) would cost more than
-    issuing it.
+    A caller that stores the row itself (permits insert it with the permit in one statement) leaves the PDF to
+    be rendered when the holder first asks for it (``document_pdf_request``): a permit lives on the phone as its
+    QR, and rendering every one (95 to 190 ms of a worker's CPU) would cost more than issuing it.
     """
     ring = keyring_load(signing_keys_directory())
     if ring.signing_key is None:
@@ -79,7 +80,7 @@ def document_issue(
     fact_rows = [fact.as_dict() for fact in facts]
     public_rows = [fact.as_dict() for fact in public_facts]
     masked = run_mask(holder_run)
-    folio = folio_next(kind)
+    folio = folio or folio_next(kind)
     code = code_new()
     token = token_sign(
         key=ring.signing_key,
@@ -92,7 +93,7 @@ def document_issue(
         valid_until=valid_until,
         digest=facts_digest(signed_content(title=title, subtitle=subtitle, facts=fact_rows, public_facts=public_rows)),
     )
-    document = IssuedDocument.objects.create(
+    return IssuedDocument(
         kind=kind,
         folio=folio,
         code=code,
@@ -110,8 +111,31 @@ def document_issue(
         key_id=ring.active_kid,
         token=token,
     )
-    if not pdf_on_request:
-        transaction.on_commit(lambda: pdf_render_enqueue(document_id=document.id))
+
+
+def document_issue(
+    *,
+    kind: str,
+    owner,
+    holder_run: str,
+    holder_name: str,
+    title: str,
+    subtitle: str = "",
+    facts: list[Fact],
+    public_facts: list[Fact],
+    language: str,
+    valid_from: dt.datetime | None = None,
+    valid_until: dt.datetime | None = None,
+) -> IssuedDocument:
+    """Take the kind's next folio, draw a code, sign and store; call it inside the caller's write, after validation.
+
+    The PDF is rendered after commit by a Celery task; the HTML receipt needs nothing more than this row.
+    """
+    document = document_prepare(kind=kind, owner=owner, holder_run=holder_run, holder_name=holder_name, title=title,
+                                subtitle=subtitle, facts=facts, public_facts=public_facts, language=language,
+                                valid_from=valid_from, valid_until=valid_until)  # fmt: skip
+    document.save(force_insert=True)
+    transaction.on_commit(lambda: pdf_render_enqueue(document_id=document.id))
     return document
 
 
@@ -122,8 +146,9 @@ def pdf_render_enqueue(*, document_id: int) -> None:
 def document_pdf_request(*, document: IssuedDocument) -> None:
     """The holder asked for a PDF that is not there yet: queue its render, at most once a minute per document.
 
-    Documents issued with ``pdf_on_request`` get their first render here; for the others this re-queues a render
-    that was lost (a broker down at commit time). The holder's page and the API answer 202 meanwhile.
+    Documents stored by their caller (``document_prepare``: permits) get their first render here; for the others
+    this re-queues a render that was lost (a broker down at commit time). The holder's page and the API answer 202
+    meanwhile.
     """
     now = timezone.now()
     queued = (

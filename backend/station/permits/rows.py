@@ -40,3 +40,27 @@ def instance(model, values):
         for converter in converters:
             values[position] = converter(values[position], column, connection)
     return model.from_db(connection.alias, [field.attname for field in model._meta.concrete_fields], values)
+
+
+@functools.cache
+def insert_fields(model, *, without: tuple[str, ...] = ()) -> tuple:
+    """The fields an INSERT writes: every concrete field but the primary key (the database draws it) and ``without``."""
+    return tuple(field for field in model._meta.concrete_fields if not field.primary_key and field.name not in without)
+
+
+def insert_columns(model, *, without: tuple[str, ...] = ()) -> str:
+    return ", ".join(connection.ops.quote_name(field.column) for field in insert_fields(model, without=without))
+
+
+def insert_values(obj, *, without: tuple[str, ...] = ()) -> list:
+    """An unsaved instance's values as its INSERT would send them (``auto_now`` and defaults applied)."""
+    return [field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+            for field in insert_fields(type(obj), without=without)]  # fmt: skip
+
+
+def stored(obj, pk: int):
+    """Mark an instance inserted by plain SQL as saved, with the primary key the INSERT returned."""
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return obj

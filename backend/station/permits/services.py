@@ -23,12 +23,14 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from backend.common.errors import Conflict, DomainError, NotFound
 from backend.geo.models import Precinct
 
+from ..documents.folios import folio_format, folio_next, folio_sequence
 from ..documents.masking import run_mask
-from ..documents.services import Fact, document_issue
+from ..documents.services import Fact, document_prepare
 from ..identity.checks import identity_verified_require
 from ..models import (
     CollectivePermit,
     DocumentKind,
+    IssuedDocument,
     Permit,
     PermitRescan,
     PermitRule,
@@ -40,7 +42,7 @@ from ..models import (
 from ..registries.adapters import PERSON_REGISTRIES
 from ..registries.runs import run_format, run_parse
 from ..registries.services import RegistryVerdict, registry_check
-from .rows import columns, instance, width
+from .rows import columns, insert_columns, insert_fields, insert_values, instance, stored, width
 from .rules import (
     PERIOD_NAMES,
     REFUSAL_ACTIVITY_MISMATCH,
@@ -153,14 +155,16 @@ class _Plan:
 
 
 # The configuration a request needs, in one statement: asked on every permit, so plain SQL (the ORM spent more
-# compiling its two queries than PostgreSQL spends answering this one). Each join is on a unique key.
+# compiling its two queries than PostgreSQL spends answering this one). Each join is on a unique key. The last
+# join is the idempotency check (the permit this requester's form already issued), asked in the same round trip.
 _PLAN_SQL = """
-SELECT p.id, p.code, p.name, cp.phase, {types}, {rules}
+SELECT sent.id, sent.request_fingerprint, p.id, p.code, p.name, cp.phase, {types}, {rules}
 FROM (VALUES (1)) AS one (x)
 LEFT JOIN geo_precinct p ON p.code = %s
 LEFT JOIN station_comunaphase cp ON cp.precinct_id = p.id
 LEFT JOIN station_permittype t ON t.code = %s AND t.is_active
 LEFT JOIN station_permitrule r ON r.permit_type_id = t.id AND r.phase = cp.phase
+LEFT JOIN station_permit sent ON sent.requester_id = %s AND sent.submission_key = %s
 """
 
 
@@ -169,10 +173,24 @@ def _plan_sql() -> str:
     return _PLAN_SQL.format(types=columns("t", PermitType), rules=columns("r", PermitRule))
 
 
-def _plan(*, type_code: str, comuna: str, starts_at: dt.datetime, collective: bool, now: dt.datetime) -> _Plan:
+@dataclass(frozen=True)
+class _Asked:
+    """The plan statement's row: the replay it found (if any), and the configuration to plan with."""
+
+    sent: tuple[int, str] | None
+    row: tuple
+
+
+def _asked(*, type_code: str, comuna: str, requester=None, submission_key=None) -> _Asked:
     with connection.cursor() as cursor:
-        cursor.execute(_plan_sql(), [comuna, type_code])
+        cursor.execute(_plan_sql(), [comuna, type_code, getattr(requester, "pk", None), submission_key])
         row = cursor.fetchone()
+    return _Asked(sent=(row[0], row[1]) if row[0] is not None else None, row=row[2:])
+
+
+def _plan(*, type_code: str, comuna: str, starts_at: dt.datetime, collective: bool, now: dt.datetime,
+          asked: _Asked | None = None) -> _Plan:  # fmt: skip
+    row = (asked or _asked(type_code=type_code, comuna=comuna)).row
     type_count = width(PermitType)
     # The comuna without its boundary (deferred: never read here).
     precinct = Precinct.from_db(connection.alias, ["id", "code", "name"], row[:3]) if row[0] is not None else None
@@ -210,25 +228,56 @@ def verdict_refusal(verdict: RegistryVerdict) -> PermitRefused | None:
     return None
 
 
-def _take_quota(*, run: int, plan: _Plan) -> None:
-    """Count one use, or refuse: the upsert locks the (RUN, type, period) row, so concurrent requests queue."""
+def _take_quota_and_folio(*, run: int, plan: _Plan) -> str:
+    """Count one use and take the permit's folio, or refuse: the upsert locks the (RUN, type, period) row, so
+    concurrent requests queue. One statement: the folio is drawn only when the quota allowed the permit (a
+    refusal burns no number), in the same round trip."""
     if plan.rule.quota is None:
-        return
+        return folio_next(DocumentKind.PERMIT)
     period = quota_period_start(period=plan.rule.quota_period, starts_at=plan.window.starts_at)
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO station_permitquotause (run, permit_type_id, period_start, used) VALUES (%s, %s, %s, 1)
-            ON CONFLICT (run, permit_type_id, period_start)
-            DO UPDATE SET used = station_permitquotause.used + 1 WHERE station_permitquotause.used < %s
-            RETURNING used
-            """,
-            [run, plan.permit_type.id, period, plan.rule.quota],
-        )
-        if cursor.fetchone() is None:
-            raise PermitRefused(
-                REFUSAL_QUOTA, field="permit_type", quota=plan.rule.quota, period=PERIOD_NAMES[plan.rule.quota_period]
+            WITH taken AS (
+                INSERT INTO station_permitquotause (run, permit_type_id, period_start, used) VALUES (%s, %s, %s, 1)
+                ON CONFLICT (run, permit_type_id, period_start)
+                DO UPDATE SET used = station_permitquotause.used + 1 WHERE station_permitquotause.used < %s
+                RETURNING used
             )
+            SELECT nextval(%s::regclass) FROM taken
+            """,
+            [run, plan.permit_type.id, period, plan.rule.quota, folio_sequence(DocumentKind.PERMIT)],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise PermitRefused(
+            REFUSAL_QUOTA, field="permit_type", quota=plan.rule.quota, period=PERIOD_NAMES[plan.rule.quota_period]
+        )
+    return folio_format(DocumentKind.PERMIT, row[0])
+
+
+# The signed document and its permit, stored in one statement (the permit's row points at the document's new id):
+# asked on every permit, so plain SQL built from the models (rows.py) instead of two ORM saves.
+_ISSUE_SQL = """
+WITH document AS (
+    INSERT INTO station_issueddocument ({document_columns}) VALUES ({document_values}) RETURNING id
+)
+INSERT INTO station_permit (document_id, {permit_columns})
+VALUES ((SELECT id FROM document), {permit_values})
+RETURNING document_id, id
+"""
+
+
+@functools.cache
+def _issue_sql() -> str:
+    document_count = len(insert_fields(IssuedDocument))
+    permit_count = len(insert_fields(Permit, without=("document",)))
+    return _ISSUE_SQL.format(
+        document_columns=insert_columns(IssuedDocument),
+        document_values=", ".join(["%s"] * document_count),
+        permit_columns=insert_columns(Permit, without=("document",)),
+        permit_values=", ".join(["%s"] * permit_count),
+    )
 
 
 def _local_text(moment: dt.datetime) -> str:
@@ -236,7 +285,8 @@ def _local_text(moment: dt.datetime) -> str:
 
 
 def _issue_one(*, requester, run: int, holder_name: str, plan: _Plan, destination: str, reason: str,
-               language: str, submission_key, fingerprint: str, collective=None) -> Permit:  # fmt: skip
+               language: str, submission_key, fingerprint: str, collective=None, folio: str | None = None,
+               ) -> Permit:  # fmt: skip
     window = plan.window
     facts = [
         Fact(gettext_noop("Permit type"), plan.permit_type.name_es),
@@ -250,7 +300,7 @@ def _issue_one(*, requester, run: int, holder_name: str, plan: _Plan, destinatio
     if collective is not None:
         facts.append(Fact(gettext_noop("Employer"), collective.employer_name))
     public_facts = [facts[0], facts[2], facts[3], facts[4]]
-    document = document_issue(
+    document = document_prepare(
         kind=DocumentKind.PERMIT,
         owner=requester,
         holder_run=run_format(run),
@@ -262,9 +312,9 @@ def _issue_one(*, requester, run: int, holder_name: str, plan: _Plan, destinatio
         language=language,
         valid_from=window.starts_at,
         valid_until=window.ends_at,
-        pdf_on_request=True,
+        folio=folio,
     )
-    return Permit.objects.create(
+    permit = Permit(
         document=document,
         folio=document.folio,
         permit_type=plan.permit_type,
@@ -281,31 +331,27 @@ def _issue_one(*, requester, run: int, holder_name: str, plan: _Plan, destinatio
         submission_key=submission_key,
         request_fingerprint=fingerprint,
     )
-
-
-def _permit_sent(*, requester, submission_key) -> tuple[int, str] | None:
-    """(id, fingerprint) of the permit this form already issued, if any: asked on every request, so plain SQL (the
-    ORM would spend more compiling the query than the database spends answering it)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, request_fingerprint FROM station_permit WHERE requester_id = %s AND submission_key = %s "
-            "LIMIT 1",
-            [requester.pk, submission_key],
-        )
-        return cursor.fetchone()
+        cursor.execute(_issue_sql(), [*insert_values(document), *insert_values(permit, without=("document",))])
+        document_id, permit_id = cursor.fetchone()
+    stored(document, document_id)
+    permit.document = document  # sets document_id too
+    return stored(permit, permit_id)
 
 
 def permit_issue(*, requester, data: PermitInput) -> PermitIssue:
     """Issue a permit to the signed-in person for their own RUN, or refuse naming the rule (nothing written)."""
     identity_verified_require(requester)
-    replay = _permit_sent(requester=requester, submission_key=data.submission_key)
-    if replay is not None:
-        if replay[1] != data.fingerprint():
+    asked = _asked(type_code=data.permit_type, comuna=data.comuna, requester=requester,
+                   submission_key=data.submission_key)  # fmt: skip
+    if asked.sent is not None:
+        if asked.sent[1] != data.fingerprint():
             raise Conflict(ERROR_SUBMISSION_REUSED, field="submission_key")
-        original = Permit.objects.select_related("document", "permit_type", "precinct").get(id=replay[0])
+        original = Permit.objects.select_related("document", "permit_type", "precinct").get(id=asked.sent[0])
         return PermitIssue(permit=original, is_new=False)
     now = timezone.now()
-    plan = _plan(type_code=data.permit_type, comuna=data.comuna, starts_at=data.starts_at, collective=False, now=now)
+    plan = _plan(type_code=data.permit_type, comuna=data.comuna, starts_at=data.starts_at, collective=False, now=now,
+                 asked=asked)  # fmt: skip
     destination, reason = data.destination.strip(), data.reason.strip()
     if plan.permit_type.needs_destination and not destination:
         raise DomainError(ERROR_DESTINATION, field="destination")
@@ -319,10 +365,11 @@ def permit_issue(*, requester, data: PermitInput) -> PermitIssue:
         raise refusal
     try:
         with transaction.atomic():
-            _take_quota(run=run, plan=plan)
+            folio = _take_quota_and_folio(run=run, plan=plan)
             permit = _issue_one(requester=requester, run=run, holder_name=requester.get_full_name(), plan=plan,
                                 destination=destination, reason=reason, language=data.language,
-                                submission_key=data.submission_key, fingerprint=data.fingerprint())  # fmt: skip
+                                submission_key=data.submission_key, fingerprint=data.fingerprint(),
+                                folio=folio)  # fmt: skip
     except IntegrityError:
         # The same form sent twice at once: the unique (requester, key, run) let one through; answer with it.
         original = Permit.objects.filter(requester=requester, submission_key=data.submission_key).first()
