@@ -1,6 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from backend.common.serializers import FieldsOnceModelSerializer
+
 from ..documents.codes import code_format
 from ..documents.qr import qr_payload, verification_url
 from ..models import CollectivePermit, ComunaPhase, Permit, PermitRule, PermitType
@@ -78,7 +80,7 @@ class CollectiveIssueSerializer(serializers.Serializer):
     submission_key = serializers.UUIDField()
 
 
-class PermitSerializer(serializers.ModelSerializer):
+class PermitSerializer(FieldsOnceModelSerializer):
     """The holder's (or the employer's) own permit: window, status, and the signed token its QR carries."""
 
     code = serializers.SerializerMethodField()
@@ -146,7 +148,7 @@ class RestrictionSerializer(serializers.Serializer):
     valid_until = serializers.DateField(allow_null=True)
 
 
-class CheckpointPermitSerializer(serializers.ModelSerializer):
+class CheckpointPermitSerializer(FieldsOnceModelSerializer):
     """What the officer needs to match the permit to the person in front of them: name, masked RUN, window."""
 
     code = serializers.SerializerMethodField()
