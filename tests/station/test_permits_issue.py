@@ -4,7 +4,8 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from backend.common.errors import DomainError
 from backend.station.documents.selectors import keyring_current
@@ -74,6 +75,28 @@ def test_a_permit_is_a_signed_document_whose_token_carries_its_window():
         ("custody", "permit_issue", "clear", citizen.id),
         ("health", "permit_issue", "clear", citizen.id),
     ]
+
+
+def test_a_permit_is_issued_in_five_statements_and_its_rows_read_back_as_written():
+    precinct, citizen, run = permit_world()
+    with CaptureQueriesContext(connection) as queries:
+        issue = permit_issue(requester=citizen, data=permit_input(precinct))
+    statements = [query["sql"].split()[0] for query in queries.captured_queries]
+    # the plan (with the idempotency check), the registry lookup (with the overrides), the audit, the quota with
+    # the folio, the document with the permit; the savepoint is the test's own transaction
+    assert [s for s in statements if s not in ("SAVEPOINT", "RELEASE")] == [
+        "SELECT",
+        "SELECT",
+        "INSERT",
+        "WITH",
+        "WITH",
+    ]
+    stored = Permit.objects.select_related("document").get()
+    assert (stored.id, stored.document_id, stored.folio, stored.document.folio) == (
+        issue.permit.id, issue.permit.document.id, issue.permit.folio, issue.permit.folio)  # fmt: skip
+    assert stored.document.facts == issue.permit.document.facts
+    assert stored.document.token == issue.permit.document.token
+    assert stored.created_at == issue.permit.created_at
 
 
 def test_a_quarantined_person_is_refused_with_the_reason_code_and_what_to_do():
