@@ -146,12 +146,18 @@ def test_raster_tiles_load_from_our_server_with_range_requests_and_draw_under_th
     )
     # and the tiles' colour shows where no boundary is drawn (the map's top-left corner)
     # (Leaflet fades tiles in over 200 ms; the boundaries' light fill may tint the edge by a few units.)
+    # The map may still be settling (a fit to the boundaries makes a new set of tiles), so look until the corner
+    # shows the tile's colour, for a few seconds at most.
     page.wait_for_function(
         "[...document.querySelectorAll('#map img.leaflet-tile')].every(t => getComputedStyle(t).opacity === '1')"
     )
     box = page.locator("#map").bounding_box()
-    shot = Image.open(io.BytesIO(page.screenshot(clip={**box, "width": 60, "height": 60})))
-    red, green, blue = shot.convert("RGB").getpixel((50, 50))
+    for _ in range(20):
+        shot = Image.open(io.BytesIO(page.screenshot(clip={**box, "width": 60, "height": 60})))
+        red, green, blue = shot.convert("RGB").getpixel((50, 50))
+        if red > 240 and green < 70 and blue > 240:
+            break
+        page.wait_for_timeout(250)
     assert (red > 240, green < 70, blue > 240) == (True, True, True), (red, green, blue)
     screenshot(page, "dispatch-basemap-raster")
     assert errors == []
