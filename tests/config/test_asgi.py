@@ -6,7 +6,7 @@ import threading
 import pytest
 from asgiref.sync import iscoroutinefunction
 from asgiref.testing import ApplicationCommunicator
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.urls import path
 
@@ -45,6 +45,10 @@ def test_a_request_through_the_asgi_application_runs_off_the_event_loop():
     assert SEEN["view"] is not loop_thread
 
 
-def test_the_cache_reuses_one_redis_client_per_pool():
+def test_the_cache_reuses_one_redis_client_and_pool_per_process():
     client = cache._cache
     assert client.get_client() is client.get_client(write=True)
+    # a request's new context builds a new backend object (caches is context-local); it shares the pool and client
+    fresh = caches.create_connection("default")
+    assert fresh._cache.get_client() is client.get_client()
+    assert fresh._cache._get_connection_pool(False) is client._get_connection_pool(False)
