@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from backend.station.models import Permit
+from backend.station.models import Permit, RegistryBatch
 from backend.station.permits.checkpoint import CheckpointStatus
 from backend.station.permits.services import ERROR_DESTINATION, permit_issue, permits_rescan
 from tests.factories.station import station_officer
@@ -51,6 +51,22 @@ def test_a_permits_pdf_is_rendered_when_the_holder_first_asks_for_it(
     response = client_for(citizen).get(f"/api/station/documents/{folio}/pdf/")
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_the_permit_response_written_out_matches_drfs_field_by_field_rendering():
+    from rest_framework import serializers
+
+    from backend.station.permits.serializers import PermitSerializer
+
+    precinct, citizen, run = permit_world()
+    issued = permit_issue(requester=citizen, data=permit_input(precinct)).permit
+    batch_import("health", [quarantine(run)])
+    permits_rescan(batch_id=RegistryBatch.objects.get(registry="health", is_current=True).id)
+    for permit in (issued, Permit.objects.select_related("document", "permit_type", "precinct").get()):
+        serializer = PermitSerializer(permit)
+        assert serializer.data == serializers.ModelSerializer.to_representation(serializer, permit)
+        assert list(serializer.data) == list(serializer.fields)
+    assert permit.status == "revoked"  # the second one carries a status change, its time and its code
 
 
 def test_a_refusal_names_the_rule_in_the_error_body(client_for):
