@@ -18,9 +18,8 @@ from backend.station.tips.selectors import ERROR_RECEIPT_UNKNOWN
 from backend.station.tips.serializers import ERROR_UNKNOWN_CATEGORY
 from backend.station.tips.services import ERROR_OUTSIDE, ERROR_TIP_CLOSED, ERROR_UNKNOWN_COMUNA, tip_message_send
 from tests.factories import PrecinctFactory
-from tests.factories.geo import cell_center
 from tests.factories.station import station_officer, verified_citizen
-from tests.factories.station_tips import tip_sent
+from tests.factories.station_tips import tip_body, tip_sent
 
 pytestmark = pytest.mark.django_db
 TIPS = "/api/station/tips/"
@@ -31,12 +30,6 @@ ANSWER = "/api/station/tips/mailbox/answer/"
 @pytest.fixture
 def precinct():
     return PrecinctFactory(column=0, name="La Granja")
-
-
-def tip_body(**overrides) -> dict:
-    lat, lon = cell_center(0)
-    return {"category": "drugs", "text": "Venden pasta base en el pasaje 3, casa azul.", "lat": lat, "lon": lon,
-            **overrides}  # fmt: skip
 
 
 def png(size=(24, 16)) -> io.BytesIO:

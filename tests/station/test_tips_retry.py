@@ -16,7 +16,7 @@ from backend.station.tips.privacy import submission_digest
 from backend.station.tips.receipts import receipt_digest
 from backend.station.tips.services import ERROR_SUBMISSION_REUSED, MESSAGE_ALREADY_RECEIVED
 from tests.factories import PrecinctFactory
-from tests.factories.geo import cell_center
+from tests.factories.station_tips import tip_body
 
 pytestmark = pytest.mark.django_db
 TIPS = "/api/station/tips/"
@@ -26,12 +26,6 @@ FORM = "/comisaria/denuncia-anonima/"
 @pytest.fixture
 def precinct():
     return PrecinctFactory(column=0, name="La Granja")
-
-
-def tip_body(**overrides) -> dict:
-    lat, lon = cell_center(0)
-    return {"category": "drugs", "text": "Venden pasta base en el pasaje 3, casa azul.", "lat": lat, "lon": lon,
-            **overrides}  # fmt: skip
 
 
 def photo() -> io.BytesIO:

@@ -113,30 +113,16 @@ def document_prepare(
     )
 
 
-def document_issue(
-    *,
-    kind: str,
-    owner,
-    holder_run: str,
-    holder_name: str,
-    title: str,
-    subtitle: str = "",
-    facts: list[Fact],
-    public_facts: list[Fact],
-    language: str,
-    valid_from: dt.datetime | None = None,
-    valid_until: dt.datetime | None = None,
-) -> IssuedDocument:
-    """Take the kind's next folio, draw a code, sign and store; call it inside the caller's write, after validation.
+def document_issue(**document) -> IssuedDocument:
+    """Take the kind's next folio, draw a code, sign and store (``document_prepare``'s arguments); call it inside
+    the caller's write, after validation.
 
     The PDF is rendered after commit by a Celery task; the HTML receipt needs nothing more than this row.
     """
-    document = document_prepare(kind=kind, owner=owner, holder_run=holder_run, holder_name=holder_name, title=title,
-                                subtitle=subtitle, facts=facts, public_facts=public_facts, language=language,
-                                valid_from=valid_from, valid_until=valid_until)  # fmt: skip
-    document.save(force_insert=True)
-    transaction.on_commit(lambda: pdf_render_enqueue(document_id=document.id))
-    return document
+    issued = document_prepare(**document)
+    issued.save(force_insert=True)
+    transaction.on_commit(lambda: pdf_render_enqueue(document_id=issued.id))
+    return issued
 
 
 def pdf_render_enqueue(*, document_id: int) -> None:

@@ -84,3 +84,21 @@ export function alertMarker(alert, { radius = 9 } = {}) {
     fillOpacity: 0.95,
   });
 }
+
+// A point chosen on the map for a form's latitude and longitude inputs: a click fills them and drops a marker.
+// ``place`` does the same from code (a typed or located point); ``show`` only moves the marker.
+export function pointPicker(map, { lat, lon, onPlace = () => {} }) {
+  let marker = null;
+  const show = (latitude, longitude) => {
+    if (marker) marker.setLatLng([latitude, longitude]);
+    else marker = L.circleMarker([latitude, longitude], { radius: 9, color: "#fff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 }).addTo(map);
+  };
+  const place = (latitude, longitude) => {
+    lat.value = latitude.toFixed(6);
+    lon.value = longitude.toFixed(6);
+    show(latitude, longitude);
+    onPlace();
+  };
+  map.on("click", (event) => place(event.latlng.lat, event.latlng.lng));
+  return { place, show };
+}

@@ -4,7 +4,7 @@
 /* global L */
 
 import { api, config } from "./common.js";
-import { addPrecincts, createMap } from "./map.js";
+import { addPrecincts, createMap, pointPicker } from "./map.js";
 
 const form = document.getElementById("station-form");
 const texts = form ? form.dataset : {};
@@ -71,17 +71,15 @@ function setupMap() {
   const status = document.getElementById("place-status");
   const map = createMap(container, { zoom: 12 });
   addPrecincts(map).catch(() => {});
-  let marker = null;
-  const place = (latitude, longitude) => {
-    lat.value = latitude.toFixed(6);
-    lon.value = longitude.toFixed(6);
-    if (marker) marker.setLatLng([latitude, longitude]);
-    else marker = L.circleMarker([latitude, longitude], { radius: 9, color: "#fff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 }).addTo(map);
-    status.textContent = texts.pointSet || "";
-    form.dispatchEvent(new Event("input"));
-  };
+  const { place } = pointPicker(map, {
+    lat,
+    lon,
+    onPlace: () => {
+      status.textContent = texts.pointSet || "";
+      form.dispatchEvent(new Event("input"));
+    },
+  });
   if (lat.value && lon.value) place(Number(lat.value), Number(lon.value));
-  map.on("click", (event) => place(event.latlng.lat, event.latlng.lng));
   const mine = document.getElementById("use-my-location");
   if (navigator.geolocation && mine) {
     mine.hidden = false;

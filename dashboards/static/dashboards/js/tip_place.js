@@ -3,7 +3,7 @@
 /* global L */
 
 import { config } from "./common.js";
-import { addPrecincts, createMap } from "./map.js";
+import { addPrecincts, createMap, pointPicker } from "./map.js";
 
 const form = document.getElementById("place-form");
 
@@ -18,17 +18,7 @@ function setup() {
   addPrecincts(map, { focusIds: config.map_focus ?? null })
     .then(() => { container.dataset.ready = "true"; })
     .catch(() => {});
-  let marker = null;
-  const show = (latitude, longitude) => {
-    if (marker) marker.setLatLng([latitude, longitude]);
-    else marker = L.circleMarker([latitude, longitude], { radius: 9, color: "#fff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 }).addTo(map);
-  };
-  map.on("click", (event) => {
-    lat.value = event.latlng.lat.toFixed(6);
-    lon.value = event.latlng.lng.toFixed(6);
-    show(event.latlng.lat, event.latlng.lng);
-    status.textContent = form.dataset.pointSet || "";
-  });
+  const { show } = pointPicker(map, { lat, lon, onPlace: () => { status.textContent = form.dataset.pointSet || ""; } });
   const typed = () => {
     const latitude = Number(lat.value);
     const longitude = Number(lon.value);
