@@ -85,6 +85,21 @@ export function alertMarker(alert, { radius = 9 } = {}) {
   });
 }
 
+// The map of a form that asks for a point (``#place-map`` with ``#id_lat``, ``#id_lon`` and ``#place-status``),
+// shown only when Leaflet is there: the form works with typed coordinates without it.
+export function placeMap() {
+  const container = document.getElementById("place-map");
+  if (!container || typeof L === "undefined") return null;
+  container.hidden = false;
+  return {
+    container,
+    map: createMap(container, { zoom: 12 }),
+    lat: document.getElementById("id_lat"),
+    lon: document.getElementById("id_lon"),
+    status: document.getElementById("place-status"),
+  };
+}
+
 // A point chosen on the map for a form's latitude and longitude inputs: a click fills them and drops a marker.
 // ``place`` does the same from code (a typed or located point); ``show`` only moves the marker.
 export function pointPicker(map, { lat, lon, onPlace = () => {} }) {

@@ -4,7 +4,7 @@
 /* global L */
 
 import { api, config } from "./common.js";
-import { addPrecincts, createMap, pointPicker } from "./map.js";
+import { addPrecincts, placeMap, pointPicker } from "./map.js";
 
 const form = document.getElementById("station-form");
 const texts = form ? form.dataset : {};
@@ -63,13 +63,9 @@ function setupSessionWarning() {
 }
 
 function setupMap() {
-  const container = document.getElementById("place-map");
-  if (!container || typeof L === "undefined") return;
-  container.hidden = false;
-  const lat = document.getElementById("id_lat");
-  const lon = document.getElementById("id_lon");
-  const status = document.getElementById("place-status");
-  const map = createMap(container, { zoom: 12 });
+  const found = placeMap();
+  if (!found) return;
+  const { map, lat, lon, status } = found;
   addPrecincts(map).catch(() => {});
   const { place } = pointPicker(map, {
     lat,

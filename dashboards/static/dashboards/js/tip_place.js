@@ -3,18 +3,14 @@
 /* global L */
 
 import { config } from "./common.js";
-import { addPrecincts, createMap, pointPicker } from "./map.js";
+import { addPrecincts, placeMap, pointPicker } from "./map.js";
 
 const form = document.getElementById("place-form");
 
 function setup() {
-  const container = document.getElementById("place-map");
-  if (!container || typeof L === "undefined") return;
-  container.hidden = false;
-  const lat = document.getElementById("id_lat");
-  const lon = document.getElementById("id_lon");
-  const status = document.getElementById("place-status");
-  const map = createMap(container, { zoom: 12 });
+  const found = placeMap();
+  if (!found) return;
+  const { container, map, lat, lon, status } = found;
   addPrecincts(map, { focusIds: config.map_focus ?? null })
     .then(() => { container.dataset.ready = "true"; })
     .catch(() => {});
