@@ -1,6 +1,7 @@
 """Permits in a real Chromium: refused for quarantine; issued, checked at a checkpoint, then flagged by an import."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -119,6 +120,29 @@ def test_a_permit_is_issued_verified_at_a_checkpoint_and_flagged_after_an_import
     assert run_format(run) == citizen.rut
     for context_page in (page, desk):
         assert context_page.context.problems == []
+
+
+def test_the_holder_downloads_the_pdf_rendered_on_first_request(browser_context, celery_worker):
+    # given a citizen with a permit just issued (no PDF yet: it is rendered only when asked for)
+    precinct, citizen, run = permit_world()
+    valid_now("shopping")
+    page = browser_context(citizen, viewport=PHONE).new_page()
+    ask_for_shopping(page, precinct)
+    expect(page.get_by_role("heading", name="Tu permiso está listo")).to_be_visible()
+    document = Permit.objects.get().document
+    assert (document.pdf.name, document.pdf_requested_at) == ("", None)
+
+    # when they ask for the PDF, the page says it is being prepared and tries again by itself
+    with page.expect_download(timeout=30_000) as downloaded:
+        page.get_by_role("link", name="Descargar el PDF").click()
+        expect(page.get_by_role("heading", name="Preparando tu PDF")).to_be_visible()
+
+    # then the worker's render arrives as the file, named by the folio
+    assert downloaded.value.suggested_filename == f"{document.folio}.pdf"
+    assert Path(downloaded.value.path()).read_bytes().startswith(b"%PDF")
+    document.refresh_from_db()
+    assert document.pdf
+    assert document.pdf_requested_at is not None
 
 
 def test_the_checkpoint_works_in_english_and_names_a_missing_scan(browser_context):
